@@ -1,0 +1,225 @@
+// TraceState: the vendor-specific key=value list of the W3C `tracestate`
+// header.
+//
+// Immutable and validated: a TraceState only ever holds a list that satisfies
+// the W3C Trace Context grammar (at most 32 members, unique valid keys, valid
+// values). Parsing invalid input yields an empty state, never an exception.
+// Copies share one immutable buffer, so a TraceState is cheap to copy and safe
+// to read from any number of threads.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace weft {
+
+class TraceState {
+ public:
+  static constexpr std::size_t kMaxMembers = 32;
+  static constexpr std::size_t kMaxKeySize = 256;
+  static constexpr std::size_t kMaxValueSize = 256;
+
+  TraceState() noexcept = default;
+
+  // Parses a `tracestate` header value (or several header values joined with
+  // ','). Optional spaces and tabs around members are allowed and empty
+  // members are skipped. Any invalid member, a duplicate key or more than 32
+  // members discards the whole list: the result is empty.
+  static TraceState parse(std::string_view header) noexcept;
+
+  // W3C key grammar: simple-key, or tenant-id@system-id.
+  static bool is_valid_key(std::string_view key) noexcept;
+  // W3C value grammar: 1-256 printable ASCII characters other than ',' and
+  // '=', not ending in a space.
+  static bool is_valid_value(std::string_view value) noexcept;
+
+  // The value stored for `key`, if any.
+  std::optional<std::string_view> get(std::string_view key) const noexcept;
+
+  // A new state with `key=value` as its first member (an existing entry for
+  // the key is removed; a 33rd member pushes out the rightmost one). An
+  // invalid key or value returns this state unchanged.
+  TraceState set(std::string_view key, std::string_view value) const;
+
+  // A new state without `key`.
+  TraceState erase(std::string_view key) const;
+
+  // The canonical header value: members joined with ',' without spaces.
+  std::string_view header() const noexcept {
+    return header_ ? std::string_view(*header_) : std::string_view();
+  }
+  bool empty() const noexcept { return header_ == nullptr; }
+  std::size_t size() const noexcept;
+
+  // Calls `visit(key, value)` for each member, in order.
+  template <class Visit>
+  void for_each(Visit&& visit) const {
+    std::string_view rest = header();
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view member = rest.substr(0, comma);
+      const std::size_t equals = member.find('=');
+      visit(member.substr(0, equals), member.substr(equals + 1));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+
+  friend bool operator==(const TraceState& a, const TraceState& b) noexcept {
+    return a.header() == b.header();
+  }
+  friend bool operator!=(const TraceState& a, const TraceState& b) noexcept {
+    return !(a == b);
+  }
+
+ private:
+  explicit TraceState(std::string canonical)
+      : header_(canonical.empty()
+                    ? nullptr
+                    : std::make_shared<const std::string>(std::move(canonical))) {}
+
+  std::shared_ptr<const std::string> header_;
+};
+
+namespace detail {
+
+constexpr bool is_lower_alpha(char c) noexcept { return c >= 'a' && c <= 'z'; }
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_key_char(char c) noexcept {
+  return is_lower_alpha(c) || is_digit(c) || c == '_' || c == '-' ||
+         c == '*' || c == '/';
+}
+constexpr bool is_optional_whitespace(char c) noexcept {
+  return c == ' ' || c == '\t';
+}
+
+inline std::string_view trim_optional_whitespace(std::string_view s) noexcept {
+  while (!s.empty() && is_optional_whitespace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_optional_whitespace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace detail
+
+inline bool TraceState::is_valid_key(std::string_view key) noexcept {
+  if (key.empty() || key.size() > kMaxKeySize) return false;
+  const std::size_t at = key.find('@');
+  if (at == std::string_view::npos) {
+    if (!detail::is_lower_alpha(key[0])) return false;
+    for (char c : key) {
+      if (!detail::is_key_char(c)) return false;
+    }
+    return true;
+  }
+  // tenant-id "@" system-id: tenant 1-241 characters starting with a letter
+  // or digit, system 1-14 characters starting with a letter.
+  const std::string_view tenant = key.substr(0, at);
+  const std::string_view system = key.substr(at + 1);
+  if (tenant.empty() || tenant.size() > 241 || system.empty() ||
+      system.size() > 14) {
+    return false;
+  }
+  if (!detail::is_lower_alpha(tenant[0]) && !detail::is_digit(tenant[0])) {
+    return false;
+  }
+  if (!detail::is_lower_alpha(system[0])) return false;
+  for (char c : tenant) {
+    if (!detail::is_key_char(c)) return false;
+  }
+  for (char c : system) {
+    if (!detail::is_key_char(c)) return false;
+  }
+  return true;
+}
+
+inline bool TraceState::is_valid_value(std::string_view value) noexcept {
+  if (value.empty() || value.size() > kMaxValueSize) return false;
+  for (char c : value) {
+    if (c < 0x20 || c > 0x7e || c == ',' || c == '=') return false;
+  }
+  return value.back() != ' ';
+}
+
+inline TraceState TraceState::parse(std::string_view header) noexcept {
+  std::string_view keys[kMaxMembers];
+  std::string_view values[kMaxMembers];
+  std::size_t count = 0;
+  std::size_t total = 0;
+  while (true) {
+    const std::size_t comma = header.find(',');
+    const std::string_view member =
+        detail::trim_optional_whitespace(header.substr(0, comma));
+    if (!member.empty()) {
+      const std::size_t equals = member.find('=');
+      if (equals == std::string_view::npos || count == kMaxMembers) return {};
+      const std::string_view key = member.substr(0, equals);
+      const std::string_view value = member.substr(equals + 1);
+      if (!is_valid_key(key) || !is_valid_value(value)) return {};
+      for (std::size_t i = 0; i < count; ++i) {
+        if (keys[i] == key) return {};
+      }
+      keys[count] = key;
+      values[count] = value;
+      total += member.size() + 1;
+      ++count;
+    }
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  if (count == 0) return {};
+  try {
+    std::string canonical;
+    canonical.reserve(total);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i != 0) canonical += ',';
+      canonical.append(keys[i]).append(1, '=').append(values[i]);
+    }
+    return TraceState(std::move(canonical));
+  } catch (...) {
+    return {};
+  }
+}
+
+inline std::optional<std::string_view> TraceState::get(
+    std::string_view key) const noexcept {
+  std::optional<std::string_view> found;
+  for_each([&](std::string_view k, std::string_view v) {
+    if (!found && k == key) found = v;
+  });
+  return found;
+}
+
+inline std::size_t TraceState::size() const noexcept {
+  std::size_t count = 0;
+  for_each([&](std::string_view, std::string_view) { ++count; });
+  return count;
+}
+
+inline TraceState TraceState::set(std::string_view key,
+                                  std::string_view value) const {
+  if (!is_valid_key(key) || !is_valid_value(value)) return *this;
+  std::string canonical;
+  canonical.append(key).append(1, '=').append(value);
+  std::size_t kept = 1;
+  for_each([&](std::string_view k, std::string_view v) {
+    if (k == key || kept == kMaxMembers) return;
+    canonical.append(1, ',').append(k).append(1, '=').append(v);
+    ++kept;
+  });
+  return TraceState(std::move(canonical));
+}
+
+inline TraceState TraceState::erase(std::string_view key) const {
+  std::string canonical;
+  for_each([&](std::string_view k, std::string_view v) {
+    if (k == key) return;
+    if (!canonical.empty()) canonical += ',';
+    canonical.append(k).append(1, '=').append(v);
+  });
+  return TraceState(std::move(canonical));
+}
+
+}  // namespace weft

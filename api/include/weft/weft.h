@@ -1,0 +1,14 @@
+// The whole weft instrumentation API in one include.
+#pragma once
+
+#include "weft/array_view.h"
+#include "weft/attribute.h"
+#include "weft/context.h"
+#include "weft/ids.h"
+#include "weft/link.h"
+#include "weft/noop.h"
+#include "weft/provider.h"
+#include "weft/span.h"
+#include "weft/span_context.h"
+#include "weft/trace_state.h"
+#include "weft/tracer.h"
