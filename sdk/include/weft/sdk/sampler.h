@@ -1,0 +1,67 @@
+// Samplers: decide at span start whether a span is recorded and exported.
+//
+// Built-ins: always_on, always_off, trace_id_ratio (deterministic on the trace
+// id, so every service makes the same decision for a trace) and parent_based.
+// Samplers see the links offered at start. Implementations are thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "weft/attribute.h"
+#include "weft/link.h"
+#include "weft/span.h"
+#include "weft/span_context.h"
+
+namespace weft::sdk {
+
+enum class SamplingDecision {
+  kDrop,             // not recorded, not exported
+  kRecordOnly,       // recorded, not sampled: processors see it, no export
+  kRecordAndSample,  // recorded and exported
+};
+
+struct SamplingParameters {
+  const SpanContext& parent;  // invalid for a root span
+  const TraceId& trace_id;
+  std::string_view name;
+  SpanKind kind;
+  Attributes attributes;
+  ArrayView<Link> links;
+};
+
+struct SamplingResult {
+  SamplingDecision decision = SamplingDecision::kDrop;
+  // Replaces the tracestate inherited from the parent when set.
+  std::optional<TraceState> trace_state;
+};
+
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+  virtual SamplingResult should_sample(
+      const SamplingParameters& parameters) const noexcept = 0;
+  // E.g. "ParentBased{root=TraceIdRatioBased{0.25}}".
+  virtual std::string description() const = 0;
+};
+
+std::shared_ptr<Sampler> make_always_on_sampler();
+std::shared_ptr<Sampler> make_always_off_sampler();
+// Samples `ratio` (clamped to [0, 1]) of traces, by trace id.
+std::shared_ptr<Sampler> make_trace_id_ratio_sampler(double ratio);
+
+struct ParentBasedSamplers {
+  std::shared_ptr<Sampler> root;
+  std::shared_ptr<Sampler> remote_parent_sampled;      // default always_on
+  std::shared_ptr<Sampler> remote_parent_not_sampled;  // default always_off
+  std::shared_ptr<Sampler> local_parent_sampled;       // default always_on
+  std::shared_ptr<Sampler> local_parent_not_sampled;   // default always_off
+};
+// Follows the parent's sampled flag; `root` decides for root spans.
+std::shared_ptr<Sampler> make_parent_based_sampler(
+    std::shared_ptr<Sampler> root);
+std::shared_ptr<Sampler> make_parent_based_sampler(ParentBasedSamplers samplers);
+
+}  // namespace weft::sdk
