@@ -38,11 +38,10 @@ class AttributeView {
                    const std::vector<double>*, const std::vector<std::string>*>;
 
   AttributeView(bool v) noexcept : value_(v) {}  // NOLINT: implicit
-  template <class Int,
-            std::enable_if_t<std::is_integral_v<Int> &&
-                                 !std::is_same_v<Int, bool> &&
-                                 !std::is_same_v<Int, char>,
-                             int> = 0>
+  template <class Int, std::enable_if_t<std::is_integral_v<Int> &&
+                                            !std::is_same_v<Int, bool> &&
+                                            !std::is_same_v<Int, char>,
+                                        int> = 0>
   AttributeView(Int v) noexcept  // NOLINT: implicit
       : value_(static_cast<std::int64_t>(v)) {}
   AttributeView(double v) noexcept : value_(v) {}  // NOLINT: implicit
@@ -51,12 +50,13 @@ class AttributeView {
   AttributeView(const char* v) noexcept  // NOLINT: implicit
       : value_(v ? std::string_view(v) : std::string_view()) {}
   AttributeView(std::string_view v) noexcept : value_(v) {}  // NOLINT
-  AttributeView(const std::string& v) noexcept              // NOLINT
+  AttributeView(const std::string& v) noexcept               // NOLINT
       : value_(std::string_view(v)) {}
   AttributeView(const std::vector<bool>& v) noexcept : value_(&v) {}  // NOLINT
-  AttributeView(const std::vector<std::int64_t>& v) noexcept  // NOLINT
+  AttributeView(const std::vector<std::int64_t>& v) noexcept          // NOLINT
       : value_(&v) {}
-  AttributeView(const std::vector<double>& v) noexcept : value_(&v) {}  // NOLINT
+  AttributeView(const std::vector<double>& v) noexcept
+      : value_(&v) {}                                        // NOLINT
   AttributeView(const std::vector<std::string>& v) noexcept  // NOLINT
       : value_(&v) {}
   AttributeView(const AttributeValue& v) noexcept  // NOLINT: implicit

@@ -95,7 +95,8 @@ class Span {
   ~Span() { end(); }
 
   // Sets or replaces one attribute.
-  void set_attribute(std::string_view key, const AttributeView& value) noexcept {
+  void set_attribute(std::string_view key,
+                     const AttributeView& value) noexcept {
     if (recording_) recording_->set_attribute(key, value);
   }
   void set_attributes(Attributes attributes) noexcept {
@@ -110,7 +111,8 @@ class Span {
     if (recording_) recording_->add_event(name, timestamp, attributes);
   }
   // Adds a link after start; it counts against the same link limit.
-  void add_link(const SpanContext& context, Attributes attributes = {}) noexcept {
+  void add_link(const SpanContext& context,
+                Attributes attributes = {}) noexcept {
     if (recording_) recording_->add_link(context, attributes);
   }
   void add_link(const Link& link) noexcept {
@@ -154,7 +156,7 @@ class ScopedSpan {
   const SpanContext& context() const noexcept { return span_.context(); }
 
  private:
-  Span span_;    // destroyed (ended) after the scope is closed
+  Span span_;  // destroyed (ended) after the scope is closed
   Scope scope_;
 };
 

@@ -77,9 +77,9 @@ class TraceState {
 
  private:
   explicit TraceState(std::string canonical)
-      : header_(canonical.empty()
-                    ? nullptr
-                    : std::make_shared<const std::string>(std::move(canonical))) {}
+      : header_(canonical.empty() ? nullptr
+                                  : std::make_shared<const std::string>(
+                                        std::move(canonical))) {}
 
   std::shared_ptr<const std::string> header_;
 };
@@ -89,8 +89,8 @@ namespace detail {
 constexpr bool is_lower_alpha(char c) noexcept { return c >= 'a' && c <= 'z'; }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool is_key_char(char c) noexcept {
-  return is_lower_alpha(c) || is_digit(c) || c == '_' || c == '-' ||
-         c == '*' || c == '/';
+  return is_lower_alpha(c) || is_digit(c) || c == '_' || c == '-' || c == '*' ||
+         c == '/';
 }
 constexpr bool is_optional_whitespace(char c) noexcept {
   return c == ' ' || c == '\t';

@@ -12,3 +12,4 @@
 #include "weft/span_context.h"
 #include "weft/trace_state.h"
 #include "weft/tracer.h"
+#include "weft/version.h"

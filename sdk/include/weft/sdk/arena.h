@@ -20,8 +20,7 @@ class Arena {
  public:
   static constexpr std::size_t kInlineSize = 448;
 
-  Arena() noexcept
-      : cursor_(inline_), end_(inline_ + sizeof(inline_)) {}
+  Arena() noexcept : cursor_(inline_), end_(inline_ + sizeof(inline_)) {}
   ~Arena();
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
@@ -101,7 +100,8 @@ class ArenaList {
     if (capacity <= capacity_) return true;
     T* grown = arena.allocate_array<T>(capacity);
     if (grown == nullptr) return false;
-    if (size_ != 0) std::memcpy(static_cast<void*>(grown), data_, size_ * sizeof(T));
+    if (size_ != 0)
+      std::memcpy(static_cast<void*>(grown), data_, size_ * sizeof(T));
     data_ = grown;
     capacity_ = static_cast<std::uint32_t>(capacity);
     return true;

@@ -20,11 +20,11 @@
 namespace weft::sdk {
 
 struct BatchOptions {
-  std::uint32_t max_queue_size = 2048;         // OTEL_BSP_MAX_QUEUE_SIZE
-  std::chrono::milliseconds schedule_delay{5000};  // OTEL_BSP_SCHEDULE_DELAY
+  std::uint32_t max_queue_size = 2048;              // OTEL_BSP_MAX_QUEUE_SIZE
+  std::chrono::milliseconds schedule_delay{5000};   // OTEL_BSP_SCHEDULE_DELAY
   std::chrono::milliseconds export_timeout{30000};  // OTEL_BSP_EXPORT_TIMEOUT
-  std::uint32_t max_export_batch_size = 512;   // OTEL_BSP_MAX_EXPORT_BATCH_SIZE
-  std::shared_ptr<Logger> logger;              // null: silent
+  std::uint32_t max_export_batch_size = 512;  // OTEL_BSP_MAX_EXPORT_BATCH_SIZE
+  std::shared_ptr<Logger> logger;             // null: silent
   // Where OTEL_BSP_* are read from; null means the process environment.
   const Environment* environment = nullptr;
 };

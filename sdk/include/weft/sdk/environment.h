@@ -7,9 +7,14 @@
 // application does not call setenv() concurrently.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "weft/sdk/logger.h"
 
 namespace weft::sdk {
 
@@ -26,6 +31,34 @@ struct EnvironmentVariable {
   std::string_view name;
   std::string_view default_value;
   std::string_view meaning;
+};
+
+// Reads typed values; a malformed value is logged as a warning naming the
+// variable, the value and what is valid, and reads as nullopt (so the caller
+// falls back to the code value or the default).
+class EnvironmentReader {
+ public:
+  EnvironmentReader(const Environment& environment,
+                    std::shared_ptr<Logger> logger) noexcept
+      : environment_(environment), logger_(std::move(logger)) {}
+
+  std::optional<std::string> text(std::string_view name) const;
+  // A decimal integer in [0, 2^32-1].
+  std::optional<std::uint32_t> count(std::string_view name) const;
+  // A decimal integer of milliseconds in [0, 2^32-1].
+  std::optional<std::chrono::milliseconds> milliseconds(
+      std::string_view name) const;
+  // `true` or `false`, in any case.
+  std::optional<bool> boolean(std::string_view name) const;
+  // A decimal number in [0, 1].
+  std::optional<double> ratio(std::string_view name) const;
+  // Logs that `name`=`value` is invalid and what is valid.
+  void report_invalid(std::string_view name, std::string_view value,
+                      std::string_view valid) const;
+
+ private:
+  const Environment& environment_;
+  std::shared_ptr<Logger> logger_;
 };
 
 // Every variable the SDK and its exporters read.

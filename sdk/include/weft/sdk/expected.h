@@ -25,8 +25,8 @@ struct Error {
 template <class T>
 class Expected {
  public:
-  Expected(T value) : result_(std::move(value)) {}       // NOLINT: implicit
-  Expected(Error error) : result_(std::move(error)) {}   // NOLINT: implicit
+  Expected(T value) : result_(std::move(value)) {}      // NOLINT: implicit
+  Expected(Error error) : result_(std::move(error)) {}  // NOLINT: implicit
 
   bool has_value() const noexcept { return result_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }

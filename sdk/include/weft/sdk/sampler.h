@@ -62,6 +62,7 @@ struct ParentBasedSamplers {
 // Follows the parent's sampled flag; `root` decides for root spans.
 std::shared_ptr<Sampler> make_parent_based_sampler(
     std::shared_ptr<Sampler> root);
-std::shared_ptr<Sampler> make_parent_based_sampler(ParentBasedSamplers samplers);
+std::shared_ptr<Sampler> make_parent_based_sampler(
+    ParentBasedSamplers samplers);
 
 }  // namespace weft::sdk

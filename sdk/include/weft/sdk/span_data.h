@@ -17,9 +17,9 @@
 #include "weft/array_view.h"
 #include "weft/attribute.h"
 #include "weft/ids.h"
+#include "weft/sdk/arena.h"
 #include "weft/span.h"
 #include "weft/trace_state.h"
-#include "weft/sdk/arena.h"
 
 namespace weft::sdk {
 

@@ -16,9 +16,9 @@ namespace weft::sdk {
 
 // Counts of what a processor did with the spans it received.
 struct ProcessorStats {
-  std::uint64_t spans_dropped = 0;         // the queue was full
-  std::uint64_t spans_exported = 0;        // the exporter reported success
-  std::uint64_t spans_export_failed = 0;   // the exporter reported failure
+  std::uint64_t spans_dropped = 0;        // the queue was full
+  std::uint64_t spans_exported = 0;       // the exporter reported success
+  std::uint64_t spans_export_failed = 0;  // the exporter reported failure
 };
 
 class SpanProcessor {

@@ -29,13 +29,13 @@ namespace weft::sdk {
 // What the application sets in code. The environment overrides it (see the
 // README's configuration table); unset fields take the defaults.
 struct TracerProviderOptions {
-  std::string service_name;                // OTEL_SERVICE_NAME
-  OwnedAttributes resource_attributes;     // OTEL_RESOURCE_ATTRIBUTES
-  std::shared_ptr<Sampler> sampler;        // OTEL_TRACES_SAMPLER(_ARG)
-  SpanLimits limits;                       // OTEL_*_LIMIT
+  std::string service_name;             // OTEL_SERVICE_NAME
+  OwnedAttributes resource_attributes;  // OTEL_RESOURCE_ATTRIBUTES
+  std::shared_ptr<Sampler> sampler;     // OTEL_TRACES_SAMPLER(_ARG)
+  SpanLimits limits;                    // OTEL_*_LIMIT
   std::shared_ptr<IdGenerator> id_generator;
   std::vector<std::unique_ptr<SpanProcessor>> processors;
-  std::shared_ptr<Logger> logger;          // null: silent
+  std::shared_ptr<Logger> logger;  // null: silent
   // Where variables are read from; null means the process environment.
   const Environment* environment = nullptr;
   // The clock of span timestamps (tests inject a fake one).
@@ -53,6 +53,8 @@ class TracerProviderConfig {
   }
   const std::shared_ptr<Logger>& logger() const { return logger_; }
   Timestamp (*clock() const)() noexcept { return clock_; }
+  // OTEL_SDK_DISABLED=true: every span is non-recording.
+  bool disabled() const { return disabled_; }
 
  private:
   friend Expected<TracerProviderConfig> finalize_config(
@@ -65,6 +67,7 @@ class TracerProviderConfig {
   std::shared_ptr<IdGenerator> id_generator_;
   std::shared_ptr<Logger> logger_;
   Timestamp (*clock_)() noexcept = nullptr;
+  bool disabled_ = false;
 };
 
 // Validates `options` against the environment (bad environment values are
@@ -86,6 +89,7 @@ struct TracerStats {
 };
 
 struct ProviderState;
+struct TracerCache;
 
 class TracerProvider final : public weft::TracerProvider {
  public:
@@ -97,17 +101,18 @@ class TracerProvider final : public weft::TracerProvider {
       std::string_view schema_url = {}) noexcept override;
 
   // Exports everything ended so far; false when `timeout` ran out.
-  bool force_flush(std::chrono::milliseconds timeout =
-                       std::chrono::seconds(30)) noexcept;
+  bool force_flush(
+      std::chrono::milliseconds timeout = std::chrono::seconds(30)) noexcept;
   // Flushes and shuts down every processor once; spans started afterwards
   // are non-recording. False when `timeout` ran out.
-  bool shutdown(std::chrono::milliseconds timeout =
-                    std::chrono::seconds(30)) noexcept;
+  bool shutdown(
+      std::chrono::milliseconds timeout = std::chrono::seconds(30)) noexcept;
   TracerStats stats() const noexcept;
   const TracerProviderConfig& config() const noexcept;
 
  private:
   std::shared_ptr<ProviderState> state_;
+  std::unique_ptr<TracerCache> tracers_;
 };
 
 // Finalizes the configuration and builds a provider.

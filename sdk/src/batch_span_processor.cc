@@ -1,0 +1,243 @@
+#include "weft/sdk/batch_span_processor.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "bounded_queue.h"
+
+namespace weft::sdk {
+namespace {
+
+// Lock order: there is one lock, mutex_. It guards the worker's wake-up and
+// flush bookkeeping only; the queue is lock-free, and the exporter is always
+// called with mutex_ released.
+class BatchSpanProcessor final : public SpanProcessor {
+ public:
+  BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter,
+                     const BatchOptions& options)
+      : exporter_(std::move(exporter)),
+        options_(options),
+        queue_(options.max_queue_size),
+        worker_([this] { run(); }) {}
+
+  ~BatchSpanProcessor() override {
+    shutdown(options_.export_timeout);
+    worker_.join();
+    while (SpanData* span = queue_.pop()) delete span;
+  }
+
+  void on_end(std::unique_ptr<SpanData> span) noexcept override {
+    if (stopping_.load(std::memory_order_relaxed) || !queue_.push(span.get())) {
+      note_dropped(1);
+      return;  // `span` is freed here
+    }
+    span.release();  // the queue owns it now
+    if (queue_.size() >= options_.max_export_batch_size &&
+        !wake_requested_.exchange(true, std::memory_order_relaxed)) {
+      wake_worker();
+    }
+  }
+
+  bool force_flush(std::chrono::milliseconds timeout) noexcept override {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (worker_exited_) return queue_.size() == 0;
+    const std::uint64_t ticket = ++flush_requested_;
+    wake_.notify_one();
+    const bool flushed = flushed_.wait_until(lock, deadline, [&] {
+      return flush_completed_ >= ticket || worker_exited_;
+    });
+    lock.unlock();
+    if (!flushed) return false;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    return exporter_->force_flush(std::max(left, std::chrono::milliseconds(0)));
+  }
+
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override {
+    if (shutdown_started_.exchange(true)) return true;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::unique_lock<std::mutex> lock(mutex_);
+    stop_requested_ = true;
+    wake_.notify_one();
+    const bool drained =
+        flushed_.wait_until(lock, deadline, [&] { return worker_exited_; });
+    lock.unlock();
+    // New spans are refused from here on; whatever the worker could not send
+    // in time is dropped and counted.
+    stopping_.store(true, std::memory_order_relaxed);
+    if (drained) {
+      // The worker (the only consumer) has exited: spans that raced with its
+      // last drain are counted, not silently freed.
+      while (SpanData* span = queue_.pop()) {
+        delete span;
+        note_dropped(1);
+      }
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    // Shutting the exporter down also cancels an export still in flight.
+    const bool exporter_done =
+        exporter_->shutdown(std::max(left, std::chrono::milliseconds(0)));
+    report_drops();
+    return drained && exporter_done;
+  }
+
+  ProcessorStats stats() const noexcept override {
+    return {dropped_.load(std::memory_order_relaxed),
+            exported_.load(std::memory_order_relaxed),
+            failed_.load(std::memory_order_relaxed)};
+  }
+
+ private:
+  void wake_worker() noexcept {
+    // Taking the lock orders this wake-up after the worker's predicate check,
+    // so it cannot be lost.
+    { std::lock_guard<std::mutex> lock(mutex_); }
+    wake_.notify_one();
+  }
+
+  void run() noexcept {
+    SpanBatch batch;
+    try {
+      batch.reserve(options_.max_export_batch_size);
+    } catch (...) {
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      wake_.wait_for(lock, options_.schedule_delay, [&] {
+        return stop_requested_ || flush_requested_ > flush_completed_ ||
+               queue_.size() >= options_.max_export_batch_size;
+      });
+      const bool stop = stop_requested_;
+      const std::uint64_t flush_ticket = flush_requested_;
+      lock.unlock();
+      wake_requested_.store(false, std::memory_order_relaxed);
+      export_queued(batch);
+      lock.lock();
+      flush_completed_ = flush_ticket;
+      if (stop) break;
+      flushed_.notify_all();
+    }
+    // Spans that arrive after the final drain are refused and counted.
+    stopping_.store(true, std::memory_order_relaxed);
+    lock.unlock();
+    export_queued(batch);
+    lock.lock();
+    worker_exited_ = true;
+    flushed_.notify_all();
+  }
+
+  // Exports everything in the queue now, in batches; mutex_ is not held.
+  void export_queued(SpanBatch& batch) noexcept {
+    while (true) {
+      batch.clear();
+      while (batch.size() < options_.max_export_batch_size) {
+        SpanData* span = queue_.pop();
+        if (span == nullptr) break;
+        batch.emplace_back(span);  // capacity was reserved
+      }
+      if (batch.empty()) return;
+      const std::size_t count = batch.size();
+      const ExportResult result = exporter_->export_spans(batch);
+      (result == ExportResult::kSuccess ? exported_ : failed_)
+          .fetch_add(count, std::memory_order_relaxed);
+      if (result != ExportResult::kSuccess) {
+        log(options_.logger, LogLevel::kError,
+            "batch span processor: the exporter failed; " +
+                std::to_string(count) + " spans were not delivered");
+      }
+    }
+  }
+
+  void note_dropped(std::uint64_t count) noexcept {
+    if (dropped_.fetch_add(count, std::memory_order_relaxed) == 0) {
+      log(options_.logger, LogLevel::kWarning,
+          "batch span processor: the queue is full (" +
+              std::to_string(queue_.capacity()) +
+              " spans) or shut down; spans are being dropped and counted");
+    }
+  }
+
+  void report_drops() noexcept {
+    const std::uint64_t dropped = dropped_.load(std::memory_order_relaxed);
+    if (dropped == 0) return;
+    log(options_.logger, LogLevel::kWarning,
+        "batch span processor: " + std::to_string(dropped) +
+            " spans were dropped because the queue was full or shut down");
+  }
+
+  std::unique_ptr<SpanExporter> exporter_;
+  const BatchOptions options_;
+  BoundedQueue<SpanData> queue_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;     // wakes the worker
+  std::condition_variable flushed_;  // wakes force_flush and shutdown
+  std::uint64_t flush_requested_ = 0;
+  std::uint64_t flush_completed_ = 0;
+  bool stop_requested_ = false;
+  bool worker_exited_ = false;
+
+  std::atomic<bool> wake_requested_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> shutdown_started_{false};
+  std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> exported_{0};
+  std::atomic<std::uint64_t> failed_{0};
+
+  std::thread worker_;  // last: starts after every member above exists
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<SpanProcessor>> make_batch_processor(
+    std::unique_ptr<SpanExporter> exporter, BatchOptions options) {
+  if (!exporter) {
+    return Error{Error::kMissingComponent,
+                 "make_batch_processor: the exporter is null"};
+  }
+  const Environment& environment =
+      options.environment ? *options.environment : Environment::process();
+  const EnvironmentReader env(environment, options.logger);
+  if (auto value = env.count("OTEL_BSP_MAX_QUEUE_SIZE")) {
+    options.max_queue_size = *value;
+  }
+  if (auto value = env.milliseconds("OTEL_BSP_SCHEDULE_DELAY")) {
+    options.schedule_delay = *value;
+  }
+  if (auto value = env.milliseconds("OTEL_BSP_EXPORT_TIMEOUT")) {
+    options.export_timeout = *value;
+  }
+  if (auto value = env.count("OTEL_BSP_MAX_EXPORT_BATCH_SIZE")) {
+    options.max_export_batch_size = *value;
+  }
+  if (options.max_queue_size == 0 || options.max_export_batch_size == 0) {
+    return Error{Error::kInvalidOption,
+                 "batch processor: max_queue_size (" +
+                     std::to_string(options.max_queue_size) +
+                     ") and max_export_batch_size (" +
+                     std::to_string(options.max_export_batch_size) +
+                     ") must be at least 1"};
+  }
+  if (options.schedule_delay.count() <= 0) {
+    options.schedule_delay = std::chrono::milliseconds(1);
+  }
+  // OpenTelemetry: a batch never exceeds the queue.
+  options.max_export_batch_size =
+      std::min(options.max_export_batch_size, options.max_queue_size);
+  try {
+    return std::unique_ptr<SpanProcessor>(
+        std::make_unique<BatchSpanProcessor>(std::move(exporter), options));
+  } catch (const std::exception& error) {
+    return Error{Error::kInvalidOption,
+                 std::string("batch processor: cannot start: ") + error.what()};
+  }
+}
+
+}  // namespace weft::sdk

@@ -1,0 +1,213 @@
+// finalize_config: the one place where TracerProviderOptions meet the
+// environment. Environment over code over defaults.
+#include <string>
+#include <utility>
+
+#include "weft/sdk/tracer_provider.h"
+#include "weft/version.h"
+
+namespace weft::sdk {
+namespace {
+
+int hex_digit(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decodes `text`; nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int high = hex_digit(text[i + 1]);
+    const int low = hex_digit(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high << 4 | low);
+    i += 2;
+  }
+  return out;
+}
+
+// Parses OTEL_RESOURCE_ATTRIBUTES ("k=v,k2=v2"); nullopt when malformed.
+std::optional<OwnedAttributes> parse_resource_attributes(
+    std::string_view text) {
+  OwnedAttributes attributes;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view member =
+        detail::trim_optional_whitespace(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view()
+                                           : text.substr(comma + 1);
+    if (member.empty()) continue;
+    const std::size_t equals = member.find('=');
+    if (equals == std::string_view::npos || equals == 0) return std::nullopt;
+    const std::string_view key =
+        detail::trim_optional_whitespace(member.substr(0, equals));
+    std::optional<std::string> value = percent_decode(
+        detail::trim_optional_whitespace(member.substr(equals + 1)));
+    if (key.empty() || !value) return std::nullopt;
+    attributes.emplace_back(std::string(key), std::move(*value));
+  }
+  return attributes;
+}
+
+void upsert(OwnedAttributes& attributes, std::string key,
+            AttributeValue value) {
+  for (auto& attribute : attributes) {
+    if (attribute.first == key) {
+      attribute.second = std::move(value);
+      return;
+    }
+  }
+  attributes.emplace_back(std::move(key), std::move(value));
+}
+
+std::shared_ptr<const Resource> make_resource(
+    const TracerProviderOptions& options, const EnvironmentReader& env) {
+  auto resource = std::make_shared<Resource>();
+  OwnedAttributes& attributes = resource->attributes;
+  upsert(attributes, "service.name", std::string("unknown_service"));
+  upsert(attributes, "telemetry.sdk.name", std::string("weft"));
+  upsert(attributes, "telemetry.sdk.language", std::string("cpp"));
+  upsert(attributes, "telemetry.sdk.version", std::string(kVersion));
+  for (const auto& attribute : options.resource_attributes) {
+    upsert(attributes, attribute.first, attribute.second);
+  }
+  if (!options.service_name.empty()) {
+    upsert(attributes, "service.name", options.service_name);
+  }
+  if (const auto text = env.text("OTEL_RESOURCE_ATTRIBUTES")) {
+    if (auto parsed = parse_resource_attributes(*text)) {
+      for (auto& attribute : *parsed) {
+        upsert(attributes, std::move(attribute.first),
+               std::move(attribute.second));
+      }
+    } else {
+      env.report_invalid("OTEL_RESOURCE_ATTRIBUTES", *text,
+                         "key=value pairs separated by ',' with "
+                         "percent-encoded values");
+    }
+  }
+  if (const auto name = env.text("OTEL_SERVICE_NAME")) {
+    upsert(attributes, "service.name", *name);
+  }
+  return resource;
+}
+
+std::shared_ptr<Sampler> make_sampler(const TracerProviderOptions& options,
+                                      const EnvironmentReader& env) {
+  std::shared_ptr<Sampler> sampler =
+      options.sampler ? options.sampler
+                      : make_parent_based_sampler(make_always_on_sampler());
+  const auto name = env.text("OTEL_TRACES_SAMPLER");
+  if (!name) return sampler;
+  const auto ratio = [&] {
+    return env.ratio("OTEL_TRACES_SAMPLER_ARG").value_or(1.0);
+  };
+  if (*name == "always_on") return make_always_on_sampler();
+  if (*name == "always_off") return make_always_off_sampler();
+  if (*name == "traceidratio") return make_trace_id_ratio_sampler(ratio());
+  if (*name == "parentbased_always_on") {
+    return make_parent_based_sampler(make_always_on_sampler());
+  }
+  if (*name == "parentbased_always_off") {
+    return make_parent_based_sampler(make_always_off_sampler());
+  }
+  if (*name == "parentbased_traceidratio") {
+    return make_parent_based_sampler(make_trace_id_ratio_sampler(ratio()));
+  }
+  env.report_invalid("OTEL_TRACES_SAMPLER", *name,
+                     "always_on, always_off, traceidratio, "
+                     "parentbased_always_on, parentbased_always_off or "
+                     "parentbased_traceidratio");
+  return sampler;
+}
+
+// The specific variable wins over the general one, both over code.
+void apply_limit(const EnvironmentReader& env, std::string_view specific,
+                 std::string_view general, std::uint32_t& limit) {
+  if (const auto value = env.count(specific)) {
+    limit = *value;
+  } else if (const auto fallback = env.count(general)) {
+    limit = *fallback;
+  }
+}
+
+SpanLimits make_limits(const TracerProviderOptions& options,
+                       const EnvironmentReader& env) {
+  SpanLimits limits = options.limits;
+  apply_limit(env, "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
+              "OTEL_ATTRIBUTE_COUNT_LIMIT", limits.attribute_count);
+  apply_limit(env, "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT",
+              "OTEL_ATTRIBUTE_COUNT_LIMIT", limits.attributes_per_event);
+  apply_limit(env, "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT",
+              "OTEL_ATTRIBUTE_COUNT_LIMIT", limits.attributes_per_link);
+  apply_limit(env, "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+              "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+              limits.attribute_value_length);
+  if (const auto value = env.count("OTEL_SPAN_EVENT_COUNT_LIMIT")) {
+    limits.event_count = *value;
+  }
+  if (const auto value = env.count("OTEL_SPAN_LINK_COUNT_LIMIT")) {
+    limits.link_count = *value;
+  }
+  if (const auto value = env.text("WEFT_SPAN_LINK_RETENTION")) {
+    if (*value == "first") {
+      limits.link_retention = LinkRetention::kFirst;
+    } else if (*value == "latest") {
+      limits.link_retention = LinkRetention::kLatest;
+    } else {
+      env.report_invalid("WEFT_SPAN_LINK_RETENTION", *value, "first or latest");
+    }
+  }
+  return limits;
+}
+
+std::shared_ptr<Logger> make_logger(const TracerProviderOptions& options,
+                                    const Environment& environment) {
+  if (options.logger) return options.logger;
+  std::optional<std::string> level = environment.get("OTEL_LOG_LEVEL");
+  if (!level) return nullptr;
+  if (*level == "debug") return make_stderr_logger(LogLevel::kDebug);
+  if (*level == "info") return make_stderr_logger(LogLevel::kInfo);
+  if (*level == "warn" || *level == "warning") {
+    return make_stderr_logger(LogLevel::kWarning);
+  }
+  if (*level == "error") return make_stderr_logger(LogLevel::kError);
+  if (*level == "none") return nullptr;
+  auto logger = make_stderr_logger(LogLevel::kWarning);
+  EnvironmentReader(environment, logger)
+      .report_invalid("OTEL_LOG_LEVEL", *level,
+                      "debug, info, warn, error or none");
+  return logger;
+}
+
+Timestamp system_now() noexcept { return Clock::now(); }
+
+}  // namespace
+
+Expected<TracerProviderConfig> finalize_config(
+    const TracerProviderOptions& options) {
+  const Environment& environment =
+      options.environment ? *options.environment : Environment::process();
+  TracerProviderConfig config;
+  config.logger_ = make_logger(options, environment);
+  const EnvironmentReader env(environment, config.logger_);
+  config.disabled_ = env.boolean("OTEL_SDK_DISABLED").value_or(false);
+  config.resource_ = make_resource(options, env);
+  config.sampler_ = make_sampler(options, env);
+  config.limits_ = make_limits(options, env);
+  config.id_generator_ =
+      options.id_generator ? options.id_generator : make_random_id_generator();
+  config.clock_ = options.clock ? options.clock : &system_now;
+  return config;
+}
+
+}  // namespace weft::sdk

@@ -1,0 +1,176 @@
+#include "weft/sdk/environment.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
+#include "weft/trace_state.h"
+
+namespace weft::sdk {
+namespace {
+
+class ProcessEnvironment final : public Environment {
+ public:
+  std::optional<std::string> get(std::string_view name) const override {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return std::string(value);
+  }
+};
+
+std::string trimmed(std::string value) {
+  const std::string_view view =
+      detail::trim_optional_whitespace(std::string_view(value));
+  return std::string(view);
+}
+
+}  // namespace
+
+std::optional<std::string> EnvironmentReader::text(
+    std::string_view name) const {
+  std::optional<std::string> value = environment_.get(name);
+  if (!value) return std::nullopt;
+  std::string kept = trimmed(std::move(*value));
+  if (kept.empty()) return std::nullopt;
+  return kept;
+}
+
+void EnvironmentReader::report_invalid(std::string_view name,
+                                       std::string_view value,
+                                       std::string_view valid) const {
+  std::string message;
+  message.append("ignoring ").append(name).append("='").append(value);
+  message.append("': expected ").append(valid).append("; using the default");
+  log(logger_, LogLevel::kWarning, message);
+}
+
+std::optional<std::uint32_t> EnvironmentReader::count(
+    std::string_view name) const {
+  const std::optional<std::string> value = text(name);
+  if (!value) return std::nullopt;
+  std::uint64_t result = 0;
+  bool valid = value->size() <= 10;
+  for (char c : *value) {
+    if (c < '0' || c > '9') valid = false;
+    if (valid) result = result * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (!valid || result > 0xFFFFFFFFull) {
+    report_invalid(name, *value, "a whole number from 0 to 4294967295");
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(result);
+}
+
+std::optional<std::chrono::milliseconds> EnvironmentReader::milliseconds(
+    std::string_view name) const {
+  const std::optional<std::uint32_t> value = count(name);
+  if (!value) return std::nullopt;
+  return std::chrono::milliseconds(*value);
+}
+
+std::optional<bool> EnvironmentReader::boolean(std::string_view name) const {
+  const std::optional<std::string> value = text(name);
+  if (!value) return std::nullopt;
+  std::string lower = *value;
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (lower == "true") return true;
+  if (lower == "false") return false;
+  report_invalid(name, *value, "true or false");
+  return std::nullopt;
+}
+
+std::optional<double> EnvironmentReader::ratio(std::string_view name) const {
+  const std::optional<std::string> value = text(name);
+  if (!value) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const double result = std::strtod(value->c_str(), &end);
+  if (errno != 0 || end != value->c_str() + value->size() ||
+      !(result >= 0.0 && result <= 1.0)) {
+    report_invalid(name, *value, "a number from 0 to 1");
+    return std::nullopt;
+  }
+  return result;
+}
+
+const Environment& Environment::process() noexcept {
+  static const ProcessEnvironment environment;
+  return environment;
+}
+
+// The README's configuration table is this list.
+const EnvironmentVariable kEnvironmentVariables[] = {
+    {"OTEL_SDK_DISABLED", "false",
+     "`true` makes every span non-recording (nothing is exported)"},
+    {"OTEL_SERVICE_NAME", "unknown_service",
+     "the `service.name` resource attribute (over OTEL_RESOURCE_ATTRIBUTES)"},
+    {"OTEL_RESOURCE_ATTRIBUTES", "",
+     "resource attributes as `key=value,key2=value2` (values percent-decoded)"},
+    {"OTEL_TRACES_SAMPLER", "parentbased_always_on",
+     "always_on, always_off, traceidratio, parentbased_always_on, "
+     "parentbased_always_off, parentbased_traceidratio"},
+    {"OTEL_TRACES_SAMPLER_ARG", "1.0",
+     "the ratio in [0, 1] of the traceidratio samplers"},
+    {"OTEL_SPAN_LINK_COUNT_LIMIT", "32", "links kept per span"},
+    {"WEFT_SPAN_LINK_RETENTION", "first",
+     "which links a full span keeps: `first` or `latest`"},
+    {"OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "128", "attributes kept per link"},
+    {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "128",
+     "attributes kept per span (over OTEL_ATTRIBUTE_COUNT_LIMIT)"},
+    {"OTEL_SPAN_EVENT_COUNT_LIMIT", "128", "events kept per span"},
+    {"OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "128", "attributes kept per event"},
+    {"OTEL_ATTRIBUTE_COUNT_LIMIT", "128",
+     "attributes per span, event and link where no specific limit is set"},
+    {"OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "unlimited",
+     "longest string attribute value kept, in bytes (over "
+     "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT)"},
+    {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "unlimited",
+     "longest string attribute value kept, in bytes; longer values are "
+     "truncated"},
+    {"OTEL_BSP_SCHEDULE_DELAY", "5000",
+     "milliseconds between two exports of the batch processor"},
+    {"OTEL_BSP_EXPORT_TIMEOUT", "30000",
+     "milliseconds a destroyed batch processor waits for its last export "
+     "(exporters enforce their own per-export timeout)"},
+    {"OTEL_BSP_MAX_QUEUE_SIZE", "2048",
+     "spans queued for export; more are dropped and counted"},
+    {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "512",
+     "spans per export (at most the queue size)"},
+    {"OTEL_LOG_LEVEL", "(silent)",
+     "SDK diagnostics to stderr at this level and above: debug, info, warn, "
+     "error, none (when no logger is set in code)"},
+    {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317",
+     "OTLP/gRPC collector address; an https scheme means TLS"},
+    {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "",
+     "as OTEL_EXPORTER_OTLP_ENDPOINT, for traces only (wins over it)"},
+    {"OTEL_EXPORTER_OTLP_INSECURE", "false",
+     "`true`: no TLS for an endpoint without a scheme"},
+    {"OTEL_EXPORTER_OTLP_TRACES_INSECURE", "", "traces-specific INSECURE"},
+    {"OTEL_EXPORTER_OTLP_CERTIFICATE", "",
+     "PEM file of the CA that signs the collector's certificate"},
+    {"OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "",
+     "traces-specific CERTIFICATE"},
+    {"OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "",
+     "PEM client certificate for mutual TLS"},
+    {"OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", "",
+     "traces-specific CLIENT_CERTIFICATE"},
+    {"OTEL_EXPORTER_OTLP_CLIENT_KEY", "", "PEM client key for mutual TLS"},
+    {"OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "", "traces-specific CLIENT_KEY"},
+    {"OTEL_EXPORTER_OTLP_HEADERS", "",
+     "gRPC metadata as `key=value,...` (values percent-decoded), e.g. "
+     "`authorization=Bearer%20x`"},
+    {"OTEL_EXPORTER_OTLP_TRACES_HEADERS", "", "traces-specific HEADERS"},
+    {"OTEL_EXPORTER_OTLP_TIMEOUT", "10000",
+     "milliseconds for one export, retries included"},
+    {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "", "traces-specific TIMEOUT"},
+    {"OTEL_EXPORTER_OTLP_COMPRESSION", "none", "`gzip` or `none`"},
+    {"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "",
+     "traces-specific COMPRESSION"},
+};
+
+const std::size_t kEnvironmentVariableCount =
+    sizeof(kEnvironmentVariables) / sizeof(kEnvironmentVariables[0]);
+
+}  // namespace weft::sdk

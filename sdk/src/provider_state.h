@@ -1,0 +1,50 @@
+// ProviderState: what a TracerProvider shares with its tracers and with the
+// spans they record. Internal to the SDK. Thread-safe: the configuration and
+// processor list are fixed after construction; counters are atomic.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "sharded_counter.h"
+#include "weft/sdk/tracer_provider.h"
+
+namespace weft::sdk {
+
+struct ProviderState {
+  explicit ProviderState(TracerProviderConfig c) : config(std::move(c)) {}
+
+  // Hands an ended, sampled span to every processor (the last one gets the
+  // original, the others copies).
+  void deliver(std::unique_ptr<SpanData> span) noexcept;
+
+  const TracerProviderConfig config;
+  std::vector<std::unique_ptr<SpanProcessor>> processors;
+  std::atomic<bool> shut_down{false};
+
+  ShardedCounter spans_started;
+  ShardedCounter spans_ended;
+  ShardedCounter spans_not_sampled;
+  ShardedCounter links_dropped;
+  ShardedCounter attributes_dropped;
+  ShardedCounter events_dropped;
+};
+
+// The tracers a provider handed out, one per instrumentation scope. Held by
+// the TracerProvider, not by ProviderState, because tracers hold the state.
+struct TracerCache {
+  std::mutex mutex;
+  std::map<std::tuple<std::string, std::string, std::string>,
+           std::shared_ptr<weft::Tracer>>
+      tracers;
+};
+
+// A deep copy of `span` (for the second and later processors).
+std::unique_ptr<SpanData> clone_span_data(const SpanData& span);
+
+}  // namespace weft::sdk

@@ -1,0 +1,256 @@
+#include "recording_span.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+namespace weft::sdk {
+namespace {
+
+// Attribute sources: API key-value views and a Link's owned attributes.
+KeyValue as_key_value(const KeyValue& attribute) noexcept { return attribute; }
+KeyValue as_key_value(const OwnedAttribute& attribute) noexcept {
+  return KeyValue{attribute.first, AttributeView(attribute.second)};
+}
+
+// Upper bound of the arena bytes that storing `attributes` takes.
+template <class AttributeRange>
+std::size_t attributes_size(const AttributeRange& attributes,
+                            std::size_t limit) noexcept {
+  const std::size_t kept = std::min(attributes.size(), limit);
+  std::size_t size = kept * sizeof(Attribute) + 16;
+  std::size_t counted = 0;
+  for (const auto& attribute : attributes) {
+    if (counted++ == kept) break;
+    const KeyValue key_value = as_key_value(attribute);
+    size += key_value.key.size() + stored_size(key_value.value) + 8;
+  }
+  return size;
+}
+
+std::size_t links_size(ArrayView<Link> links,
+                       const SpanLimits& limits) noexcept {
+  const std::size_t kept =
+      std::min<std::size_t>(links.size(), limits.link_count);
+  std::size_t size = kept * sizeof(LinkData) + 16;
+  // Most spans keep the first links; size for those.
+  for (std::size_t i = 0; i < kept; ++i) {
+    size += links[i].context.trace_state().header().size() +
+            attributes_size(links[i].attributes, limits.attributes_per_link);
+  }
+  return size;
+}
+
+}  // namespace
+
+RecordingSpan::RecordingSpan(
+    std::shared_ptr<ProviderState> provider,
+    std::shared_ptr<const TracerIdentity> identity) noexcept
+    : provider_(std::move(provider)) {
+  tracer = std::move(identity);
+}
+
+void RecordingSpan::begin(const SpanContext& context, const SpanContext& parent,
+                          std::string_view span_name,
+                          const StartSpanOptions& options,
+                          Attributes initial_attributes) noexcept {
+  const SpanLimits& limits = provider_->config.limits();
+  trace_id = context.trace_id();
+  span_id = context.span_id();
+  flags = context.flags();
+  trace_state = context.trace_state();
+  if (parent.is_valid()) {
+    parent_span_id = parent.span_id();
+    parent_is_remote = parent.is_remote();
+  }
+  kind = options.kind;
+  start_time =
+      options.start_time ? *options.start_time : provider_->config.clock()();
+
+  const std::size_t needed =
+      span_name.size() +
+      attributes_size(initial_attributes, limits.attribute_count) +
+      (options.links.empty() ? 0 : links_size(options.links, limits));
+  if (needed > Arena::kInlineSize) arena.reserve(needed);
+
+  name = arena.copy(span_name);
+  if (!initial_attributes.empty()) {
+    attributes.reserve(arena, std::min<std::size_t>(initial_attributes.size(),
+                                                    limits.attribute_count));
+    for (const KeyValue& attribute : initial_attributes) {
+      put_attribute(attributes, limits.attribute_count,
+                    dropped_attributes_count, attribute.key, attribute.value);
+    }
+  }
+  if (!options.links.empty()) {
+    links.reserve(
+        arena, std::min<std::size_t>(options.links.size(), limits.link_count));
+    for (const Link& link : options.links) {
+      append_link(link.context, link.attributes);
+    }
+  }
+}
+
+void RecordingSpan::note_drop(std::string_view what,
+                              std::uint32_t limit) noexcept {
+  if (drop_logged_) return;
+  drop_logged_ = true;
+  const auto& logger = provider_->config.logger();
+  if (!logger) return;
+  try {
+    std::string message = "span '";
+    message.append(name).append("' is over its ").append(what);
+    message.append(" limit (").append(std::to_string(limit));
+    message.append(
+        "): the rest is dropped and counted in the span's dropped "
+        "counts (logged once per span)");
+    logger->log(LogLevel::kWarning, message);
+  } catch (...) {
+    // Out of memory while logging: the counts still tell.
+  }
+}
+
+void RecordingSpan::put_attribute(AttributeList& list, std::uint32_t limit,
+                                  std::uint32_t& dropped, std::string_view key,
+                                  const AttributeView& value) noexcept {
+  const std::uint32_t max_length =
+      provider_->config.limits().attribute_value_length;
+  for (Attribute& existing : list) {
+    if (existing.key == key) {
+      AttributeData replacement;
+      if (store_attribute_value(arena, value, max_length, replacement)) {
+        existing.value = replacement;
+      }
+      return;
+    }
+  }
+  Attribute attribute;
+  if (key.empty() || list.size() >= limit) {
+    ++dropped;
+    note_drop("attribute", limit);
+    return;
+  }
+  attribute.key = arena.copy(key);
+  if (attribute.key.size() != key.size() ||
+      !store_attribute_value(arena, value, max_length, attribute.value) ||
+      !list.push_back(arena, attribute)) {
+    ++dropped;  // out of memory
+  }
+}
+
+template <class AttributeRange>
+void RecordingSpan::append_link(
+    const SpanContext& context,
+    const AttributeRange& link_attributes) noexcept {
+  // OpenTelemetry: a link to an invalid context without attributes or
+  // tracestate carries no information and is not recorded.
+  if (!context.is_valid() && link_attributes.empty() &&
+      context.trace_state().empty()) {
+    return;
+  }
+  const SpanLimits& limits = provider_->config.limits();
+  if (links.size() >= limits.link_count) {
+    ++dropped_links_count;
+    note_drop("link", limits.link_count);
+    if (limits.link_retention == LinkRetention::kFirst || links.empty()) return;
+    links.pop_front();
+  }
+  LinkData link;
+  link.trace_id = context.trace_id();
+  link.span_id = context.span_id();
+  link.flags = context.flags();
+  link.is_remote = context.is_remote();
+  link.trace_state = arena.copy(context.trace_state().header());
+  if (!link_attributes.empty()) {
+    link.attributes.reserve(arena,
+                            std::min<std::size_t>(link_attributes.size(),
+                                                  limits.attributes_per_link));
+    for (const auto& attribute : link_attributes) {
+      const KeyValue key_value = as_key_value(attribute);
+      put_attribute(link.attributes, limits.attributes_per_link,
+                    link.dropped_attributes_count, key_value.key,
+                    key_value.value);
+    }
+  }
+  if (!links.push_back(arena, link)) ++dropped_links_count;
+}
+
+void RecordingSpan::set_attribute(std::string_view key,
+                                  const AttributeView& value) noexcept {
+  put_attribute(attributes, provider_->config.limits().attribute_count,
+                dropped_attributes_count, key, value);
+}
+
+void RecordingSpan::add_event(std::string_view event_name,
+                              std::optional<Timestamp> timestamp,
+                              Attributes event_attributes) noexcept {
+  const SpanLimits& limits = provider_->config.limits();
+  if (events.size() >= limits.event_count) {
+    ++dropped_events_count;
+    note_drop("event", limits.event_count);
+    return;
+  }
+  EventData event;
+  event.name = arena.copy(event_name);
+  event.time = timestamp ? *timestamp : provider_->config.clock()();
+  if (!event_attributes.empty()) {
+    event.attributes.reserve(
+        arena, std::min<std::size_t>(event_attributes.size(),
+                                     limits.attributes_per_event));
+    for (const KeyValue& attribute : event_attributes) {
+      put_attribute(event.attributes, limits.attributes_per_event,
+                    event.dropped_attributes_count, attribute.key,
+                    attribute.value);
+    }
+  }
+  if (!events.push_back(arena, event)) ++dropped_events_count;
+}
+
+void RecordingSpan::add_link(const SpanContext& context,
+                             Attributes link_attributes) noexcept {
+  append_link(context, link_attributes);
+}
+
+void RecordingSpan::add_link(const Link& link) noexcept {
+  append_link(link.context, link.attributes);
+}
+
+void RecordingSpan::set_status(StatusCode code,
+                               std::string_view description) noexcept {
+  // OpenTelemetry: Ok is final, and Unset never overrides a status.
+  if (status_code == StatusCode::kOk || code == StatusCode::kUnset) return;
+  status_code = code;
+  status_description =
+      code == StatusCode::kError ? arena.copy(description) : std::string_view();
+}
+
+void RecordingSpan::update_name(std::string_view new_name) noexcept {
+  name = arena.copy(new_name);
+}
+
+void RecordingSpan::end(std::optional<Timestamp> end_timestamp) noexcept {
+  std::shared_ptr<ProviderState> provider = std::move(provider_);
+  end_time = end_timestamp ? *end_timestamp : provider->config.clock()();
+  provider->spans_ended.add();
+  if (dropped_links_count != 0)
+    provider->links_dropped.add(dropped_links_count);
+  std::uint64_t attributes_dropped = dropped_attributes_count;
+  for (const LinkData& link : links) {
+    attributes_dropped += link.dropped_attributes_count;
+  }
+  for (const EventData& event : events) {
+    attributes_dropped += event.dropped_attributes_count;
+  }
+  if (attributes_dropped != 0)
+    provider->attributes_dropped.add(attributes_dropped);
+  if (dropped_events_count != 0) {
+    provider->events_dropped.add(dropped_events_count);
+  }
+  if (flags.sampled()) {
+    provider->deliver(std::unique_ptr<SpanData>(this));
+  } else {
+    delete this;
+  }
+}
+
+}  // namespace weft::sdk

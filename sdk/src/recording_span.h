@@ -1,0 +1,51 @@
+// RecordingSpan: the SDK's span while it records. It is its own SpanData, so
+// that ending a span hands the very same allocation to the processors.
+// Internal to the SDK. One thread at a time (the Span handle's contract).
+#pragma once
+
+#include <memory>
+
+#include "provider_state.h"
+#include "weft/sdk/span_data.h"
+#include "weft/span.h"
+
+namespace weft::sdk {
+
+class RecordingSpan final : public SpanData, public weft::SpanInterface {
+ public:
+  RecordingSpan(std::shared_ptr<ProviderState> provider,
+                std::shared_ptr<const TracerIdentity> identity) noexcept;
+
+  // Fills the span at start: ids, name, kind, time, attributes and links,
+  // within the limits.
+  void begin(const SpanContext& context, const SpanContext& parent,
+             std::string_view name, const StartSpanOptions& options,
+             Attributes attributes) noexcept;
+
+  void set_attribute(std::string_view key,
+                     const AttributeView& value) noexcept override;
+  void add_event(std::string_view name, std::optional<Timestamp> timestamp,
+                 Attributes attributes) noexcept override;
+  void add_link(const SpanContext& context,
+                Attributes attributes) noexcept override;
+  void add_link(const Link& link) noexcept override;
+  void set_status(StatusCode code,
+                  std::string_view description) noexcept override;
+  void update_name(std::string_view name) noexcept override;
+  void end(std::optional<Timestamp> end_time) noexcept override;
+
+ private:
+  template <class AttributeRange>
+  void append_link(const SpanContext& context,
+                   const AttributeRange& attributes) noexcept;
+  // Adds or replaces `key` in `list`; counts a drop when `list` is full.
+  void put_attribute(AttributeList& list, std::uint32_t limit,
+                     std::uint32_t& dropped, std::string_view key,
+                     const AttributeView& value) noexcept;
+  void note_drop(std::string_view what, std::uint32_t limit) noexcept;
+
+  std::shared_ptr<ProviderState> provider_;  // released at end()
+  bool drop_logged_ = false;
+};
+
+}  // namespace weft::sdk

@@ -1,0 +1,73 @@
+#include "weft/sdk/simple_span_processor.h"
+
+#include <atomic>
+#include <mutex>
+#include <utility>
+
+namespace weft::sdk {
+namespace {
+
+// Exports each span on the thread that ends it. The mutex only serializes
+// calls into the exporter (exporters are not reentrant); it is the one lock
+// weft holds while calling an exporter, which is why this processor is meant
+// for tests and samples, not production.
+class SimpleSpanProcessor final : public SpanProcessor {
+ public:
+  explicit SimpleSpanProcessor(std::unique_ptr<SpanExporter> exporter)
+      : exporter_(std::move(exporter)) {}
+
+  void on_end(std::unique_ptr<SpanData> span) noexcept override {
+    std::lock_guard<std::mutex> lock(export_mutex_);
+    if (shut_down_ || !exporter_) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    try {
+      batch_.clear();
+      batch_.push_back(std::move(span));
+    } catch (...) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    const ExportResult result = exporter_->export_spans(batch_);
+    (result == ExportResult::kSuccess ? exported_ : failed_)
+        .fetch_add(1, std::memory_order_relaxed);
+    batch_.clear();
+  }
+
+  bool force_flush(std::chrono::milliseconds timeout) noexcept override {
+    std::lock_guard<std::mutex> lock(export_mutex_);
+    return shut_down_ || !exporter_ || exporter_->force_flush(timeout);
+  }
+
+  bool shutdown(std::chrono::milliseconds timeout) noexcept override {
+    std::lock_guard<std::mutex> lock(export_mutex_);
+    if (shut_down_) return true;
+    shut_down_ = true;
+    return !exporter_ || exporter_->shutdown(timeout);
+  }
+
+  ProcessorStats stats() const noexcept override {
+    return {dropped_.load(std::memory_order_relaxed),
+            exported_.load(std::memory_order_relaxed),
+            failed_.load(std::memory_order_relaxed)};
+  }
+
+ private:
+  std::unique_ptr<SpanExporter> exporter_;
+  std::mutex export_mutex_;
+  SpanBatch batch_;
+  bool shut_down_ = false;
+  std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> exported_{0};
+  std::atomic<std::uint64_t> failed_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<SpanProcessor> make_simple_processor(
+    std::unique_ptr<SpanExporter> exporter) {
+  return std::make_unique<SimpleSpanProcessor>(std::move(exporter));
+}
+
+}  // namespace weft::sdk

@@ -1,0 +1,110 @@
+#include "weft/sdk/span_data.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace weft::sdk {
+namespace {
+
+// The longest prefix of `text` of at most `max_length` bytes that does not
+// end inside a UTF-8 sequence.
+std::string_view truncate_utf8(std::string_view text,
+                               std::size_t max_length) noexcept {
+  if (text.size() <= max_length) return text;
+  std::size_t cut = max_length;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return text.substr(0, cut);
+}
+
+template <class T>
+bool store_array(Arena& arena, const std::vector<T>& values,
+                 ArrayView<T>& out) noexcept {
+  T* copy = arena.allocate_array<T>(values.size());
+  if (copy == nullptr && !values.empty()) return false;
+  std::copy(values.begin(), values.end(), copy);
+  out = ArrayView<T>(copy, values.size());
+  return true;
+}
+
+struct Storer {
+  Arena& arena;
+  std::size_t max_length;
+  AttributeData& out;
+
+  bool operator()(bool v) const noexcept { return out = v, true; }
+  bool operator()(std::int64_t v) const noexcept { return out = v, true; }
+  bool operator()(double v) const noexcept { return out = v, true; }
+  bool operator()(std::string_view v) const noexcept {
+    const std::string_view kept = truncate_utf8(v, max_length);
+    const std::string_view copy = arena.copy(kept);
+    if (copy.size() != kept.size()) return false;
+    out = copy;
+    return true;
+  }
+  bool operator()(const std::vector<bool>* v) const noexcept {
+    ArrayView<bool> view;
+    if (!store_array(arena, *v, view)) return false;
+    out = view;
+    return true;
+  }
+  bool operator()(const std::vector<std::int64_t>* v) const noexcept {
+    ArrayView<std::int64_t> view;
+    if (!store_array(arena, *v, view)) return false;
+    out = view;
+    return true;
+  }
+  bool operator()(const std::vector<double>* v) const noexcept {
+    ArrayView<double> view;
+    if (!store_array(arena, *v, view)) return false;
+    out = view;
+    return true;
+  }
+  bool operator()(const std::vector<std::string>* v) const noexcept {
+    auto* copy = arena.allocate_array<std::string_view>(v->size());
+    if (copy == nullptr && !v->empty()) return false;
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      const std::string_view kept = truncate_utf8((*v)[i], max_length);
+      copy[i] = arena.copy(kept);
+      if (copy[i].size() != kept.size()) return false;
+    }
+    out = ArrayView<std::string_view>(copy, v->size());
+    return true;
+  }
+};
+
+struct Sizer {
+  std::size_t operator()(bool) const noexcept { return 0; }
+  std::size_t operator()(std::int64_t) const noexcept { return 0; }
+  std::size_t operator()(double) const noexcept { return 0; }
+  std::size_t operator()(std::string_view v) const noexcept { return v.size(); }
+  std::size_t operator()(const std::vector<bool>* v) const noexcept {
+    return v->size();
+  }
+  std::size_t operator()(const std::vector<std::int64_t>* v) const noexcept {
+    return v->size() * sizeof(std::int64_t) + 8;
+  }
+  std::size_t operator()(const std::vector<double>* v) const noexcept {
+    return v->size() * sizeof(double) + 8;
+  }
+  std::size_t operator()(const std::vector<std::string>* v) const noexcept {
+    std::size_t size = v->size() * sizeof(std::string_view) + 8;
+    for (const std::string& s : *v) size += s.size();
+    return size;
+  }
+};
+
+}  // namespace
+
+bool store_attribute_value(Arena& arena, const AttributeView& value,
+                           std::size_t max_length,
+                           AttributeData& out) noexcept {
+  return std::visit(Storer{arena, max_length, out}, value.value());
+}
+
+std::size_t stored_size(const AttributeView& value) noexcept {
+  return std::visit(Sizer{}, value.value());
+}
+
+}  // namespace weft::sdk

@@ -1,0 +1,245 @@
+#include "weft/sdk/tracer_provider.h"
+
+#include <map>
+#include <mutex>
+#include <new>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include "provider_state.h"
+#include "recording_span.h"
+#include "weft/noop.h"
+
+namespace weft::sdk {
+namespace {
+
+class SdkTracer final : public weft::Tracer {
+ public:
+  SdkTracer(std::shared_ptr<ProviderState> provider,
+            std::shared_ptr<const TracerIdentity> identity)
+      : provider_(std::move(provider)), identity_(std::move(identity)) {}
+
+ protected:
+  Span do_start_span(std::string_view name, const StartSpanOptions& options,
+                     Attributes attributes) noexcept override {
+    const TracerProviderConfig& config = provider_->config;
+    const SpanContext& parent = options.resolve_parent();
+    if (config.disabled() ||
+        provider_->shut_down.load(std::memory_order_relaxed)) {
+      return Span(parent);
+    }
+    const bool has_parent = parent.is_valid();
+    IdGenerator& ids = *config.id_generator();
+    const TraceId trace_id =
+        has_parent ? parent.trace_id() : ids.new_trace_id();
+    const SpanId span_id = ids.new_span_id();
+    SamplingResult sampling = config.sampler()->should_sample(
+        {parent, trace_id, name, options.kind, attributes, options.links});
+    // The W3C random flag belongs to the trace id: children inherit it.
+    TraceFlags flags =
+        has_parent ? TraceFlags(parent.flags().bits() & TraceFlags::kRandom)
+                   : TraceFlags().with_random(ids.trace_ids_are_random());
+    flags = flags.with_sampled(sampling.decision ==
+                               SamplingDecision::kRecordAndSample);
+    SpanContext context(
+        trace_id, span_id, flags,
+        sampling.trace_state
+            ? std::move(*sampling.trace_state)
+            : (has_parent ? parent.trace_state() : TraceState()),
+        false);
+    if (sampling.decision == SamplingDecision::kDrop) {
+      provider_->spans_not_sampled.add();
+      return Span(std::move(context));
+    }
+    auto* span = new (std::nothrow) RecordingSpan(provider_, identity_);
+    if (span == nullptr) return Span(std::move(context));
+    span->begin(context, parent, name, options, attributes);
+    provider_->spans_started.add();
+    for (const auto& processor : provider_->processors) {
+      processor->on_start(*span);
+    }
+    return Span(span, std::move(context));
+  }
+
+ private:
+  std::shared_ptr<ProviderState> provider_;
+  std::shared_ptr<const TracerIdentity> identity_;
+};
+
+// Copies an attribute value into another arena.
+AttributeData copy_value(Arena& arena, const AttributeData& value) {
+  return std::visit(
+      [&](const auto& v) -> AttributeData {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          return arena.copy(v);
+        } else if constexpr (std::is_same_v<T, ArrayView<std::string_view>>) {
+          auto* copy = arena.allocate_array<std::string_view>(v.size());
+          for (std::size_t i = 0; copy && i < v.size(); ++i) {
+            copy[i] = arena.copy(v[i]);
+          }
+          return ArrayView<std::string_view>(copy, copy ? v.size() : 0);
+        } else if constexpr (std::is_same_v<T, ArrayView<bool>> ||
+                             std::is_same_v<T, ArrayView<std::int64_t>> ||
+                             std::is_same_v<T, ArrayView<double>>) {
+          using Element = typename T::value_type;
+          auto* copy = arena.allocate_array<Element>(v.size());
+          for (std::size_t i = 0; copy && i < v.size(); ++i) copy[i] = v[i];
+          return T(copy, copy ? v.size() : 0);
+        } else {
+          return v;
+        }
+      },
+      value);
+}
+
+AttributeList copy_attributes(Arena& arena, const AttributeList& from) {
+  AttributeList to;
+  to.reserve(arena, from.size());
+  for (const Attribute& attribute : from) {
+    to.push_back(
+        arena, {arena.copy(attribute.key), copy_value(arena, attribute.value)});
+  }
+  return to;
+}
+
+}  // namespace
+
+std::unique_ptr<SpanData> clone_span_data(const SpanData& span) {
+  auto copy = std::make_unique<SpanData>();
+  Arena& arena = copy->arena;
+  copy->trace_id = span.trace_id;
+  copy->span_id = span.span_id;
+  copy->parent_span_id = span.parent_span_id;
+  copy->flags = span.flags;
+  copy->trace_state = span.trace_state;
+  copy->parent_is_remote = span.parent_is_remote;
+  copy->kind = span.kind;
+  copy->status_code = span.status_code;
+  copy->name = arena.copy(span.name);
+  copy->status_description = arena.copy(span.status_description);
+  copy->start_time = span.start_time;
+  copy->end_time = span.end_time;
+  copy->attributes = copy_attributes(arena, span.attributes);
+  copy->events.reserve(arena, span.events.size());
+  for (EventData event : span.events) {
+    event.name = arena.copy(event.name);
+    event.attributes = copy_attributes(arena, event.attributes);
+    copy->events.push_back(arena, event);
+  }
+  copy->links.reserve(arena, span.links.size());
+  for (LinkData link : span.links) {
+    link.trace_state = arena.copy(link.trace_state);
+    link.attributes = copy_attributes(arena, link.attributes);
+    copy->links.push_back(arena, link);
+  }
+  copy->dropped_attributes_count = span.dropped_attributes_count;
+  copy->dropped_events_count = span.dropped_events_count;
+  copy->dropped_links_count = span.dropped_links_count;
+  copy->tracer = span.tracer;
+  return copy;
+}
+
+void ProviderState::deliver(std::unique_ptr<SpanData> span) noexcept {
+  if (processors.empty()) return;
+  for (std::size_t i = 0; i + 1 < processors.size(); ++i) {
+    try {
+      processors[i]->on_end(clone_span_data(*span));
+    } catch (...) {
+      // Out of memory: this processor misses the span.
+    }
+  }
+  processors.back()->on_end(std::move(span));
+}
+
+TracerProvider::TracerProvider(std::shared_ptr<ProviderState> state) noexcept
+    : state_(std::move(state)), tracers_(new (std::nothrow) TracerCache) {}
+
+TracerProvider::~TracerProvider() { shutdown(); }
+
+std::shared_ptr<weft::Tracer> TracerProvider::get_tracer(
+    std::string_view name, std::string_view version,
+    std::string_view schema_url) noexcept {
+  try {
+    if (!tracers_)
+      return NoopTracerProvider().get_tracer(name, version, schema_url);
+    std::lock_guard<std::mutex> lock(tracers_->mutex);
+    auto key = std::make_tuple(std::string(name), std::string(version),
+                               std::string(schema_url));
+    auto found = tracers_->tracers.find(key);
+    if (found != tracers_->tracers.end()) return found->second;
+    auto identity = std::make_shared<TracerIdentity>();
+    identity->resource = state_->config.resource();
+    identity->scope = {std::string(name), std::string(version),
+                       std::string(schema_url)};
+    auto tracer = std::make_shared<SdkTracer>(state_, std::move(identity));
+    tracers_->tracers.emplace(std::move(key), tracer);
+    return tracer;
+  } catch (...) {
+    return NoopTracerProvider().get_tracer(name, version, schema_url);
+  }
+}
+
+bool TracerProvider::force_flush(std::chrono::milliseconds timeout) noexcept {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool complete = true;
+  for (const auto& processor : state_->processors) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    complete &=
+        processor->force_flush(std::max(left, std::chrono::milliseconds(0)));
+  }
+  return complete;
+}
+
+bool TracerProvider::shutdown(std::chrono::milliseconds timeout) noexcept {
+  if (state_->shut_down.exchange(true)) return true;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool complete = true;
+  for (const auto& processor : state_->processors) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    complete &=
+        processor->shutdown(std::max(left, std::chrono::milliseconds(0)));
+  }
+  return complete;
+}
+
+TracerStats TracerProvider::stats() const noexcept {
+  TracerStats stats;
+  stats.spans_started = state_->spans_started.load();
+  stats.spans_ended = state_->spans_ended.load();
+  stats.spans_not_sampled = state_->spans_not_sampled.load();
+  stats.links_dropped = state_->links_dropped.load();
+  stats.attributes_dropped = state_->attributes_dropped.load();
+  stats.events_dropped = state_->events_dropped.load();
+  for (const auto& processor : state_->processors) {
+    const ProcessorStats processed = processor->stats();
+    stats.spans_dropped += processed.spans_dropped;
+    stats.spans_exported += processed.spans_exported;
+    stats.spans_export_failed += processed.spans_export_failed;
+  }
+  return stats;
+}
+
+const TracerProviderConfig& TracerProvider::config() const noexcept {
+  return state_->config;
+}
+
+Expected<std::shared_ptr<TracerProvider>> make_tracer_provider(
+    TracerProviderOptions options) {
+  Expected<TracerProviderConfig> config = finalize_config(options);
+  if (!config) return config.error();
+  for (const auto& processor : options.processors) {
+    if (!processor) {
+      return Error{Error::kMissingComponent,
+                   "TracerProviderOptions::processors holds a null processor"};
+    }
+  }
+  auto state = std::make_shared<ProviderState>(std::move(config).value());
+  state->processors = std::move(options.processors);
+  return std::make_shared<TracerProvider>(std::move(state));
+}
+
+}  // namespace weft::sdk
