@@ -1,0 +1,286 @@
+// `weft collect`: a small OTLP/gRPC receiver (a stand-in collector on
+// loopback) that stores each request as one line of OTLP/JSON, and that can
+// play a faulty collector for tests. See print_help() for the options.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "collector.h"
+#include "otlp_json.h"
+#include "subcommands.h"
+
+namespace weft::tools {
+namespace {
+
+void print_help(std::FILE* out) {
+  std::fputs(
+      "usage: weft collect [options]\n"
+      "\n"
+      "Receives spans over OTLP/gRPC (TraceService/Export, gzip accepted) and\n"
+      "writes each request as one line of OTLP/JSON. Prints the address it\n"
+      "listens on, and a summary when stopped with SIGINT or SIGTERM.\n"
+      "\n"
+      "  --listen HOST:PORT      where to listen (default 127.0.0.1:4317;\n"
+      "                          port 0 picks a free port, printed at start)\n"
+      "  --out FILE              write OTLP/JSON lines to FILE ('-': stdout);\n"
+      "                          without it, requests are decoded and counted\n"
+      "  --count-only            decode and count only (the default without\n"
+      "                          --out)\n"
+      "  --exit-after-spans N    stop by itself once N spans were accepted\n"
+      "  --tls-cert FILE         serve TLS with this PEM certificate chain\n"
+      "  --tls-key FILE          ... and this PEM private key\n"
+      "  --tls-client-ca FILE    require client certificates from this CA\n"
+      "Faulty-collector switches (for tests):\n"
+      "  --fail-first N          answer the first N requests with --fail-code\n"
+      "  --fail-code CODE        gRPC status name or number (default\n"
+      "                          UNAVAILABLE)\n"
+      "  --retry-after MS        send a google.rpc.RetryInfo of MS with them\n"
+      "  --delay MS              wait MS before every answer\n"
+      "  --reject-spans N        report N spans of every request as rejected\n"
+      "                          (OTLP partial success)\n"
+      "  --partial-message TEXT  the partial success's error message\n"
+      "  -h, --help              this text\n",
+      out);
+}
+
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value;
+}
+
+struct Arguments {
+  CollectorOptions collector;
+  std::string out;
+  bool count_only = false;
+  std::uint64_t exit_after_spans = 0;
+};
+
+// Parses argv into `arguments`; on bad usage prints why and returns false.
+bool parse_arguments(int argc, char** argv, Arguments& arguments, bool& help) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "-h" || flag == "--help") {
+      help = true;
+      return true;
+    }
+    if (flag == "--count-only") {
+      arguments.count_only = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "weft collect: %s needs a value (see --help)\n",
+                   argv[i]);
+      return false;
+    }
+    const std::string_view value = argv[++i];
+    auto number = [&](std::uint64_t& out) {
+      const std::optional<std::uint64_t> parsed = parse_number(value);
+      if (!parsed) {
+        std::fprintf(stderr,
+                     "weft collect: %.*s needs a whole number, not '%.*s'\n",
+                     static_cast<int>(flag.size()), flag.data(),
+                     static_cast<int>(value.size()), value.data());
+        return false;
+      }
+      out = *parsed;
+      return true;
+    };
+    std::uint64_t n = 0;
+    CollectorOptions& options = arguments.collector;
+    if (flag == "--listen") {
+      options.listen = std::string(value);
+    } else if (flag == "--out") {
+      arguments.out = std::string(value);
+    } else if (flag == "--exit-after-spans") {
+      if (!number(arguments.exit_after_spans)) return false;
+    } else if (flag == "--tls-cert") {
+      options.tls_certificate_file = std::string(value);
+    } else if (flag == "--tls-key") {
+      options.tls_key_file = std::string(value);
+    } else if (flag == "--tls-client-ca") {
+      options.tls_client_ca_file = std::string(value);
+    } else if (flag == "--fail-first") {
+      if (!number(options.fail_first)) return false;
+    } else if (flag == "--fail-code") {
+      const std::optional<grpc::StatusCode> code = parse_status_code(value);
+      if (!code || *code == grpc::StatusCode::OK) {
+        std::fprintf(stderr,
+                     "weft collect: --fail-code '%.*s' is not a gRPC error "
+                     "code (e.g. UNAVAILABLE, INVALID_ARGUMENT, 14)\n",
+                     static_cast<int>(value.size()), value.data());
+        return false;
+      }
+      options.fail_code = *code;
+    } else if (flag == "--retry-after") {
+      if (!number(n)) return false;
+      options.retry_after = std::chrono::milliseconds(n);
+    } else if (flag == "--delay") {
+      if (!number(n)) return false;
+      options.delay = std::chrono::milliseconds(n);
+    } else if (flag == "--reject-spans") {
+      if (!number(n)) return false;
+      options.reject_spans = static_cast<std::int64_t>(n);
+    } else if (flag == "--partial-message") {
+      options.partial_message = std::string(value);
+    } else {
+      std::fprintf(stderr, "weft collect: unknown option '%.*s' (see --help)\n",
+                   static_cast<int>(flag.size()), flag.data());
+      return false;
+    }
+  }
+  if (arguments.collector.tls_certificate_file.empty() !=
+      arguments.collector.tls_key_file.empty()) {
+    std::fprintf(stderr,
+                 "weft collect: --tls-cert and --tls-key go together\n");
+    return false;
+  }
+  return true;
+}
+
+// Appends OTLP/JSON lines to the output; reports the first write error.
+class JsonLineWriter {
+ public:
+  JsonLineWriter(std::FILE* file, std::string name)
+      : file_(file), name_(std::move(name)) {}
+
+  void write(const ExportTraceServiceRequest& request) {
+    const std::string line = to_otlp_json(request);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (failed_) return;
+    if (line.empty()) {
+      std::fprintf(stderr, "weft collect: cannot print a request as JSON\n");
+      return;
+    }
+    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() ||
+        std::fputc('\n', file_) == EOF || std::fflush(file_) != 0) {
+      failed_ = true;
+      std::fprintf(stderr,
+                   "weft collect: cannot write to '%s': %s; later requests "
+                   "are counted but not written\n",
+                   name_.c_str(), std::strerror(errno));
+    }
+  }
+  bool failed() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return failed_;
+  }
+
+ private:
+  std::FILE* file_;
+  std::string name_;
+  mutable std::mutex mutex_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+int run_collect(int argc, char** argv) {
+  Arguments arguments;
+  bool help = false;
+  if (!parse_arguments(argc, argv, arguments, help)) return 2;
+  if (help) {
+    print_help(stdout);
+    return 0;
+  }
+
+  std::FILE* out = nullptr;
+  const bool write_json = !arguments.count_only && !arguments.out.empty();
+  if (write_json) {
+    out =
+        arguments.out == "-" ? stdout : std::fopen(arguments.out.c_str(), "w");
+    if (out == nullptr) {
+      std::fprintf(stderr, "weft collect: cannot open '%s' for writing: %s\n",
+                   arguments.out.c_str(), std::strerror(errno));
+      return 1;
+    }
+  }
+  // Status lines go to stdout, unless stdout carries the JSON.
+  std::FILE* status = arguments.out == "-" && write_json ? stderr : stdout;
+  std::optional<JsonLineWriter> writer;
+  if (write_json) writer.emplace(out, arguments.out);
+
+  // Signals are taken by sigwait() below; block them before gRPC starts
+  // its threads so that they inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);  // sent to ourselves by --exit-after-spans
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::atomic<std::uint64_t> spans_seen{0};
+  std::atomic<bool> exit_requested{false};
+  const std::uint64_t exit_after = arguments.exit_after_spans;
+  arguments.collector.on_malformed = [](const std::string& problem) {
+    std::fprintf(stderr, "weft collect: malformed request: %s\n",
+                 problem.c_str());
+  };
+  auto collector = Collector::start(
+      arguments.collector, [&](const ExportTraceServiceRequest& request) {
+        if (writer) writer->write(request);
+        if (exit_after == 0) return;
+        std::uint64_t spans = 0;
+        for (const auto& resource_spans : request.resource_spans()) {
+          for (const auto& scope_spans : resource_spans.scope_spans()) {
+            spans += static_cast<std::uint64_t>(scope_spans.spans_size());
+          }
+        }
+        if (spans_seen.fetch_add(spans) + spans >= exit_after &&
+            !exit_requested.exchange(true)) {
+          kill(getpid(), SIGUSR1);
+        }
+      });
+  if (!collector) {
+    std::fprintf(stderr, "weft collect: %s\n",
+                 collector.error().message.c_str());
+    if (out != nullptr && out != stdout) std::fclose(out);
+    return 1;
+  }
+  std::fprintf(
+      status, "weft collect: listening on %s%s\n",
+      collector.value()->address().c_str(),
+      arguments.collector.tls_certificate_file.empty() ? "" : " (TLS)");
+  std::fflush(status);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  collector.value()->stop();
+  const CollectorStats stats = collector.value()->stats();
+  std::fprintf(
+      status,
+      "weft collect: stopped (%s): %llu requests, %llu spans "
+      "accepted; %llu requests failed on purpose, %llu malformed, "
+      "%llu spans reported rejected\n",
+      signal_number == SIGUSR1 ? "span count reached"
+                               : strsignal(signal_number),
+      static_cast<unsigned long long>(stats.requests),
+      static_cast<unsigned long long>(stats.spans_accepted),
+      static_cast<unsigned long long>(stats.requests_failed_on_purpose),
+      static_cast<unsigned long long>(stats.requests_malformed),
+      static_cast<unsigned long long>(stats.spans_rejected));
+  std::fflush(status);
+  const bool write_failed = writer && writer->failed();
+  if (out != nullptr && out != stdout && std::fclose(out) != 0) {
+    std::fprintf(stderr, "weft collect: cannot close '%s': %s\n",
+                 arguments.out.c_str(), std::strerror(errno));
+    return 1;
+  }
+  return write_failed ? 1 : 0;
+}
+
+}  // namespace weft::tools

@@ -1,0 +1,367 @@
+#include "collector.h"
+
+#include <google/protobuf/arena.h>
+#include <grpc/compression.h>
+
+#include <algorithm>
+#include <fstream>
+#include <queue>
+#include <sstream>
+#include <thread>
+
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "weft/otlp/rpc_status.pb.h"
+
+// gRPC core's test-only accessor of the compression a call's messages
+// arrived with (exported by libgrpc, declared in a private header). The
+// collector uses it to tell tests whether a request was gzip-compressed on
+// the wire; nothing else depends on it.
+grpc_compression_algorithm grpc_call_test_only_get_compression_algorithm(
+    grpc_call* call);
+
+namespace weft::tools {
+namespace {
+
+namespace otlp_collector = opentelemetry::proto::collector::trace::v1;
+using Clock = std::chrono::steady_clock;
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+std::size_t count_spans(const ExportTraceServiceRequest& request) {
+  std::size_t spans = 0;
+  for (const auto& resource_spans : request.resource_spans()) {
+    for (const auto& scope_spans : resource_spans.scope_spans()) {
+      spans += static_cast<std::size_t>(scope_spans.spans_size());
+    }
+  }
+  return spans;
+}
+
+grpc::ByteBuffer to_byte_buffer(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+}  // namespace
+
+struct Collector::State {
+  CollectorOptions options;
+  RequestHandler handler;
+
+  mutable std::mutex mutex;
+  mutable std::condition_variable changed;
+  CollectorStats stats;
+  std::vector<ReceivedRequest> kept;
+  std::mutex handler_mutex;  // one handler call at a time
+
+  // Delayed answers, answered by `delayer` when due.
+  struct Pending {
+    Clock::time_point due;
+    grpc::ServerUnaryReactor* reactor;
+    grpc::Status status;
+    bool operator>(const Pending& other) const { return due > other.due; }
+  };
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>>
+      pending;
+  bool stopping = false;
+  std::thread delayer;
+
+  grpc::Status handle(grpc::CallbackServerContext* context,
+                      const grpc::ByteBuffer& request_bytes,
+                      grpc::ByteBuffer* response);
+  void answer(grpc::ServerUnaryReactor* reactor, grpc::Status status);
+  void run_delayer();
+};
+
+grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer& request_bytes,
+                                      grpc::ByteBuffer* response) {
+  std::uint64_t number = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    number = ++stats.requests;
+  }
+  changed.notify_all();
+
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (request_bytes.Dump(&slices).ok()) {
+    bytes.reserve(request_bytes.Length());
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+  }
+  google::protobuf::Arena arena;
+  auto* request =
+      google::protobuf::Arena::CreateMessage<ExportTraceServiceRequest>(&arena);
+  if (!request->ParseFromString(bytes)) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++stats.requests_malformed;
+    }
+    changed.notify_all();
+    const std::string problem =
+        "cannot decode an ExportTraceServiceRequest from " +
+        std::to_string(bytes.size()) + " bytes sent by " + context->peer();
+    if (options.on_malformed) options.on_malformed(problem);
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "weft collect: " + problem);
+  }
+  const std::size_t spans = count_spans(*request);
+
+  if (number <= options.fail_first) {
+    const std::string message =
+        "weft collect: failing request " + std::to_string(number) + " of " +
+        std::to_string(options.fail_first) + " on purpose";
+    std::string details;
+    if (options.retry_after) {
+      weft::otlp::rpc::Status status;
+      status.set_code(static_cast<int>(options.fail_code));
+      status.set_message(message);
+      weft::otlp::rpc::RetryInfo info;
+      info.mutable_retry_delay()->set_seconds(options.retry_after->count() /
+                                              1000);
+      info.mutable_retry_delay()->set_nanos(
+          static_cast<int>(options.retry_after->count() % 1000 * 1000000));
+      google::protobuf::Any* detail = status.add_details();
+      detail->set_type_url("type.googleapis.com/google.rpc.RetryInfo");
+      detail->set_value(info.SerializeAsString());
+      details = status.SerializeAsString();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++stats.requests_failed_on_purpose;
+      stats.spans_refused += spans;
+    }
+    changed.notify_all();
+    return grpc::Status(options.fail_code, message, details);
+  }
+
+  {
+    std::lock_guard<std::mutex> handler_lock(handler_mutex);
+    if (handler) handler(*request);
+    if (options.keep_requests) {
+      ReceivedRequest kept_request;
+      kept_request.request.CopyFrom(*request);
+      for (const auto& [key, value] : context->client_metadata()) {
+        kept_request.metadata.emplace(std::string(key.data(), key.size()),
+                                      std::string(value.data(), value.size()));
+      }
+      kept_request.compressed = grpc_call_test_only_get_compression_algorithm(
+                                    context->c_call()) != GRPC_COMPRESS_NONE;
+      kept_request.spans = spans;
+      std::lock_guard<std::mutex> lock(mutex);
+      kept.push_back(std::move(kept_request));
+    }
+  }
+
+  otlp_collector::ExportTraceServiceResponse answer;
+  const std::int64_t rejected = std::min<std::int64_t>(
+      options.reject_spans, static_cast<std::int64_t>(spans));
+  if (rejected > 0 || !options.partial_message.empty()) {
+    answer.mutable_partial_success()->set_rejected_spans(rejected);
+    answer.mutable_partial_success()->set_error_message(
+        options.partial_message);
+  }
+  *response = to_byte_buffer(answer.SerializeAsString());
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++stats.requests_accepted;
+    stats.spans_accepted += spans;
+    stats.spans_rejected += static_cast<std::uint64_t>(rejected);
+  }
+  changed.notify_all();
+  return grpc::Status::OK;
+}
+
+void Collector::State::answer(grpc::ServerUnaryReactor* reactor,
+                              grpc::Status status) {
+  if (options.delay.count() > 0) {
+    std::unique_lock<std::mutex> lock(mutex);
+    if (!stopping) {
+      pending.push(
+          Pending{Clock::now() + options.delay, reactor, std::move(status)});
+      changed.notify_all();
+      return;
+    }
+  }
+  reactor->Finish(std::move(status));
+}
+
+void Collector::State::run_delayer() {
+  std::unique_lock<std::mutex> lock(mutex);
+  while (true) {
+    if (pending.empty()) {
+      if (stopping) return;
+      changed.wait(lock);
+      continue;
+    }
+    if (!stopping && Clock::now() < pending.top().due) {
+      changed.wait_until(lock, pending.top().due);
+      continue;
+    }
+    Pending due = pending.top();
+    pending.pop();
+    lock.unlock();
+    due.reactor->Finish(std::move(due.status));
+    lock.lock();
+  }
+}
+
+namespace {
+
+class TraceService final
+    : public otlp_collector::TraceService::WithRawCallbackMethod_Export<
+          otlp_collector::TraceService::Service> {
+ public:
+  explicit TraceService(std::shared_ptr<Collector::State> state)
+      : state_(std::move(state)) {}
+
+  grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    state_->answer(reactor, state_->handle(context, *request, response));
+    return reactor;
+  }
+
+ private:
+  std::shared_ptr<Collector::State> state_;
+};
+
+}  // namespace
+
+sdk::Expected<std::unique_ptr<Collector>> Collector::start(
+    CollectorOptions options, RequestHandler handler) {
+  using sdk::Error;
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (!options.tls_certificate_file.empty() || !options.tls_key_file.empty()) {
+    grpc::SslServerCredentialsOptions ssl;
+    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+    for (auto [path, out] :
+         {std::pair{&options.tls_certificate_file, &pair.cert_chain},
+          std::pair{&options.tls_key_file, &pair.private_key}}) {
+      std::optional<std::string> contents = read_file(*path);
+      if (!contents || contents->empty()) {
+        return Error{Error::kInvalidOption,
+                     "cannot read the TLS file '" + *path + "'"};
+      }
+      *out = std::move(*contents);
+    }
+    ssl.pem_key_cert_pairs.push_back(std::move(pair));
+    if (!options.tls_client_ca_file.empty()) {
+      std::optional<std::string> ca = read_file(options.tls_client_ca_file);
+      if (!ca || ca->empty()) {
+        return Error{Error::kInvalidOption, "cannot read the client CA file '" +
+                                                options.tls_client_ca_file +
+                                                "'"};
+      }
+      ssl.pem_root_certs = std::move(*ca);
+      ssl.client_certificate_request =
+          GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    credentials = grpc::SslServerCredentials(ssl);
+  } else {
+    credentials = grpc::InsecureServerCredentials();
+  }
+
+  std::unique_ptr<Collector> collector(new Collector());
+  collector->state_ = std::make_shared<State>();
+  collector->state_->options = options;
+  collector->state_->handler = std::move(handler);
+  collector->service_ = std::make_unique<TraceService>(collector->state_);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, credentials, &collector->port_);
+  builder.RegisterService(collector->service_.get());
+  builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  collector->server_ = builder.BuildAndStart();
+  if (!collector->server_ || collector->port_ == 0) {
+    return Error{Error::kInvalidOption,
+                 "cannot listen on '" + options.listen +
+                     "' (expected host:port, free and allowed)"};
+  }
+  const std::size_t colon = options.listen.rfind(':');
+  collector->address_ =
+      options.listen.substr(0, colon) + ":" + std::to_string(collector->port_);
+  State* state = collector->state_.get();
+  collector->state_->delayer = std::thread([state] { state->run_delayer(); });
+  return collector;
+}
+
+Collector::~Collector() { stop(); }
+
+void Collector::stop() {
+  if (!server_) return;
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stopping = true;
+  }
+  state_->changed.notify_all();
+  if (state_->delayer.joinable()) state_->delayer.join();
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  server_->Wait();
+  server_.reset();
+}
+
+CollectorStats Collector::stats() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->stats;
+}
+
+bool Collector::wait_for_spans(std::uint64_t spans,
+                               std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(state_->mutex);
+  return state_->changed.wait_for(
+      lock, timeout, [&] { return state_->stats.spans_accepted >= spans; });
+}
+
+bool Collector::wait_for_requests(std::uint64_t requests,
+                                  std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(state_->mutex);
+  return state_->changed.wait_for(
+      lock, timeout, [&] { return state_->stats.requests >= requests; });
+}
+
+std::vector<ReceivedRequest> Collector::requests() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->kept;
+}
+
+std::optional<grpc::StatusCode> parse_status_code(std::string_view text) {
+  static constexpr std::string_view kNames[] = {"OK",
+                                                "CANCELLED",
+                                                "UNKNOWN",
+                                                "INVALID_ARGUMENT",
+                                                "DEADLINE_EXCEEDED",
+                                                "NOT_FOUND",
+                                                "ALREADY_EXISTS",
+                                                "PERMISSION_DENIED",
+                                                "RESOURCE_EXHAUSTED",
+                                                "FAILED_PRECONDITION",
+                                                "ABORTED",
+                                                "OUT_OF_RANGE",
+                                                "UNIMPLEMENTED",
+                                                "INTERNAL",
+                                                "UNAVAILABLE",
+                                                "DATA_LOSS",
+                                                "UNAUTHENTICATED"};
+  std::string upper(text);
+  for (char& c : upper) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  for (std::size_t i = 0; i < std::size(kNames); ++i) {
+    if (upper == kNames[i] || upper == std::to_string(i)) {
+      return static_cast<grpc::StatusCode>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace weft::tools

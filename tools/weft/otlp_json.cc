@@ -1,0 +1,85 @@
+#include "otlp_json.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <nlohmann/json.hpp>
+
+namespace weft::tools {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+// protobuf's JSON writes bytes as base64; OTLP wants ids in lowercase hex.
+void base64_to_hex(Json& object, const char* key) {
+  auto field = object.find(key);
+  if (field == object.end() || !field->is_string()) return;
+  const std::string& base64 = field->get_ref<const std::string&>();
+  std::string hex;
+  unsigned bits = 0;
+  int bit_count = 0;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char c : base64) {
+    const int value = base64_value(c);
+    if (value < 0) continue;  // '=' padding
+    bits = (bits << 6) | static_cast<unsigned>(value);
+    bit_count += 6;
+    if (bit_count >= 8) {
+      bit_count -= 8;
+      const unsigned byte = (bits >> bit_count) & 0xff;
+      hex.push_back(kHex[byte >> 4]);
+      hex.push_back(kHex[byte & 0xf]);
+    }
+  }
+  *field = hex;
+}
+
+template <class Visit>
+void for_each_in(Json& object, const char* key, Visit&& visit) {
+  auto field = object.find(key);
+  if (field == object.end() || !field->is_array()) return;
+  for (Json& element : *field) visit(element);
+}
+
+}  // namespace
+
+std::string to_otlp_json(
+    const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest&
+        request) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = false;
+  options.always_print_primitive_fields = false;
+  options.always_print_enums_as_ints = true;
+  options.preserve_proto_field_names = false;
+  std::string text;
+  if (!google::protobuf::util::MessageToJsonString(request, &text, options)
+           .ok()) {
+    return {};
+  }
+  Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return {};
+  for_each_in(json, "resourceSpans", [](Json& resource_spans) {
+    for_each_in(resource_spans, "scopeSpans", [](Json& scope_spans) {
+      for_each_in(scope_spans, "spans", [](Json& span) {
+        base64_to_hex(span, "traceId");
+        base64_to_hex(span, "spanId");
+        base64_to_hex(span, "parentSpanId");
+        for_each_in(span, "links", [](Json& link) {
+          base64_to_hex(link, "traceId");
+          base64_to_hex(link, "spanId");
+        });
+      });
+    });
+  });
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace weft::tools

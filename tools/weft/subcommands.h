@@ -1,0 +1,11 @@
+// The subcommands of the `weft` program, one file each (collect.cc, ...);
+// main.cc dispatches on the first argument. Each returns the exit status:
+// 0 success, 1 failure while running, 2 bad usage.
+#pragma once
+
+namespace weft::tools {
+
+// `weft collect`: an OTLP/gRPC receiver that stores requests as OTLP/JSON.
+int run_collect(int argc, char** argv);
+
+}  // namespace weft::tools
