@@ -1,7 +1,7 @@
 #include "weft/sdk/arena.h"
 
 #include <algorithm>
-#include <cstdlib>
+#include <new>
 
 namespace weft::sdk {
 namespace {
@@ -14,7 +14,7 @@ constexpr std::size_t kMaxGrowthBlockSize = 64 * 1024;
 Arena::~Arena() {
   while (blocks_ != nullptr) {
     Block* next = blocks_->next;
-    std::free(blocks_);
+    ::operator delete(blocks_);
     blocks_ = next;
   }
 }
@@ -24,7 +24,7 @@ bool Arena::add_block(std::size_t at_least) noexcept {
   const std::size_t grown =
       std::min(std::max(kMinBlockSize, 2 * heap_bytes_), kMaxGrowthBlockSize);
   const std::size_t size = std::max(at_least, grown);
-  void* memory = std::malloc(sizeof(Block) + size + 16);
+  void* memory = ::operator new(sizeof(Block) + size + 16, std::nothrow);
   if (memory == nullptr) return false;
   auto* block = static_cast<Block*>(memory);
   block->next = blocks_;

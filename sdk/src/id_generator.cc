@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <thread>
 
@@ -53,29 +54,30 @@ Xoshiro256& thread_generator() noexcept {
   return generator;
 }
 
-void write_word(std::uint64_t word, std::uint8_t* out) noexcept {
-  for (int i = 7; i >= 0; --i) {
-    out[i] = static_cast<std::uint8_t>(word);
-    word >>= 8;
-  }
-}
-
 class RandomIdGenerator final : public IdGenerator {
  public:
+  // The bytes are random, so their order does not matter: the words are
+  // copied as they are.
   TraceId new_trace_id() noexcept override {
-    std::array<std::uint8_t, 16> bytes;
+    Xoshiro256& generator = thread_generator();
+    std::uint64_t words[2];
     do {
-      write_word(thread_generator().next(), bytes.data());
-      write_word(thread_generator().next(), bytes.data() + 8);
-    } while (!TraceId(bytes).is_valid());
+      words[0] = generator.next();
+      words[1] = generator.next();
+    } while ((words[0] | words[1]) == 0);
+    std::array<std::uint8_t, 16> bytes;
+    std::memcpy(bytes.data(), words, sizeof(words));
     return TraceId(bytes);
   }
 
   SpanId new_span_id() noexcept override {
-    std::array<std::uint8_t, 8> bytes;
+    Xoshiro256& generator = thread_generator();
+    std::uint64_t word;
     do {
-      write_word(thread_generator().next(), bytes.data());
-    } while (!SpanId(bytes).is_valid());
+      word = generator.next();
+    } while (word == 0);
+    std::array<std::uint8_t, 8> bytes;
+    std::memcpy(bytes.data(), &word, sizeof(word));
     return SpanId(bytes);
   }
 

@@ -1,16 +1,65 @@
 #include "recording_span.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace weft::sdk {
 namespace {
 
-// Attribute sources: API key-value views and a Link's owned attributes.
-KeyValue as_key_value(const KeyValue& attribute) noexcept { return attribute; }
-KeyValue as_key_value(const OwnedAttribute& attribute) noexcept {
-  return KeyValue{attribute.first, AttributeView(attribute.second)};
+std::string_view key_of(const KeyValue& attribute) noexcept {
+  return attribute.key;
+}
+std::string_view key_of(const OwnedAttribute& attribute) noexcept {
+  return attribute.first;
+}
+const AttributeView& value_of(const KeyValue& attribute) noexcept {
+  return attribute.value;
+}
+const AttributeValue& value_of(const OwnedAttribute& attribute) noexcept {
+  return attribute.second;
+}
+
+std::size_t value_size(const AttributeView& value) noexcept {
+  return stored_size(value);
+}
+std::size_t value_size(const AttributeValue& value) noexcept {
+  if (const auto* text = std::get_if<std::string>(&value)) return text->size();
+  if (value.index() < 3) return 0;
+  return stored_size(AttributeView(value));
+}
+
+bool store_value(Arena& arena, const AttributeView& value,
+                 std::size_t max_length, AttributeData& out) noexcept {
+  return store_attribute_value(arena, value, max_length, out);
+}
+// The owned form is what links kept by the application carry (W3): scalars
+// and strings are stored without going through a view.
+bool store_value(Arena& arena, const AttributeValue& value,
+                 std::size_t max_length, AttributeData& out) noexcept {
+  switch (value.index()) {
+    case 0:
+      out = *std::get_if<bool>(&value);
+      return true;
+    case 1:
+      out = *std::get_if<std::int64_t>(&value);
+      return true;
+    case 2:
+      out = *std::get_if<double>(&value);
+      return true;
+    case 3: {
+      const std::string& text = *std::get_if<std::string>(&value);
+      if (text.size() > max_length) break;  // truncation: the general path
+      const std::string_view copy = arena.copy(text);
+      out = copy;
+      return copy.size() == text.size();
+    }
+    default:
+      break;
+  }
+  return store_attribute_value(arena, AttributeView(value), max_length, out);
 }
 
 // Upper bound of the arena bytes that storing `attributes` takes.
@@ -19,11 +68,9 @@ std::size_t attributes_size(const AttributeRange& attributes,
                             std::size_t limit) noexcept {
   const std::size_t kept = std::min(attributes.size(), limit);
   std::size_t size = kept * sizeof(Attribute) + 16;
-  std::size_t counted = 0;
-  for (const auto& attribute : attributes) {
-    if (counted++ == kept) break;
-    const KeyValue key_value = as_key_value(attribute);
-    size += key_value.key.size() + stored_size(key_value.value) + 8;
+  for (std::size_t i = 0; i < kept; ++i) {
+    size +=
+        key_of(attributes[i]).size() + value_size(value_of(attributes[i])) + 8;
   }
   return size;
 }
@@ -110,32 +157,88 @@ void RecordingSpan::note_drop(std::string_view what,
   }
 }
 
+template <class Value>
 void RecordingSpan::put_attribute(AttributeList& list, std::uint32_t limit,
                                   std::uint32_t& dropped, std::string_view key,
-                                  const AttributeView& value) noexcept {
+                                  const Value& value) noexcept {
   const std::uint32_t max_length =
       provider_->config.limits().attribute_value_length;
   for (Attribute& existing : list) {
     if (existing.key == key) {
       AttributeData replacement;
-      if (store_attribute_value(arena, value, max_length, replacement)) {
+      if (store_value(arena, value, max_length, replacement)) {
         existing.value = replacement;
       }
       return;
     }
   }
-  Attribute attribute;
   if (key.empty() || list.size() >= limit) {
     ++dropped;
     note_drop("attribute", limit);
     return;
   }
+  Attribute attribute;
   attribute.key = arena.copy(key);
   if (attribute.key.size() != key.size() ||
-      !store_attribute_value(arena, value, max_length, attribute.value) ||
+      !store_value(arena, value, max_length, attribute.value) ||
       !list.push_back(arena, attribute)) {
     ++dropped;  // out of memory
   }
+}
+
+// The batch pattern's hot path (W3): a remembered Link whose attributes are
+// scalars or strings that fit the limits, with unique keys. Everything the
+// link needs is copied with two arena allocations and no per-attribute
+// checks; any other link takes the general path (false).
+bool RecordingSpan::store_link_attributes_fast(const OwnedAttributes& owned,
+                                               LinkData& link) noexcept {
+  const SpanLimits& limits = provider_->config.limits();
+  const std::size_t count = owned.size();
+  if (count > limits.attributes_per_link) return false;
+  std::size_t text_bytes = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string& key = owned[i].first;
+    const AttributeValue& value = owned[i].second;
+    if (key.empty() || value.index() > 3) return false;
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      if (text->size() > limits.attribute_value_length) return false;
+      text_bytes += text->size();
+    }
+    text_bytes += key.size();
+    for (std::size_t j = 0; j < i; ++j) {
+      if (owned[j].first == key) return false;
+    }
+  }
+  Attribute* stored = arena.allocate_array<Attribute>(count);
+  char* text = static_cast<char*>(arena.allocate(text_bytes + 1, 1));
+  if (stored == nullptr || text == nullptr) return false;
+  const auto copy = [&text](const std::string& from) {
+    std::memcpy(text, from.data(), from.size());
+    const std::string_view result(text, from.size());
+    text += from.size();
+    return result;
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    const AttributeValue& value = owned[i].second;
+    Attribute& attribute = stored[i];
+    attribute.key = copy(owned[i].first);
+    switch (value.index()) {
+      case 0:
+        attribute.value = *std::get_if<bool>(&value);
+        break;
+      case 1:
+        attribute.value = *std::get_if<std::int64_t>(&value);
+        break;
+      case 2:
+        attribute.value = *std::get_if<double>(&value);
+        break;
+      default:
+        attribute.value = copy(*std::get_if<std::string>(&value));
+        break;
+    }
+  }
+  link.attributes.assign(stored, count);
+  return true;
 }
 
 template <class AttributeRange>
@@ -161,15 +264,18 @@ void RecordingSpan::append_link(
   link.flags = context.flags();
   link.is_remote = context.is_remote();
   link.trace_state = arena.copy(context.trace_state().header());
-  if (!link_attributes.empty()) {
+  bool stored = false;
+  if constexpr (std::is_same_v<AttributeRange, OwnedAttributes>) {
+    stored = store_link_attributes_fast(link_attributes, link);
+  }
+  if (!stored && !link_attributes.empty()) {
     link.attributes.reserve(arena,
                             std::min<std::size_t>(link_attributes.size(),
                                                   limits.attributes_per_link));
     for (const auto& attribute : link_attributes) {
-      const KeyValue key_value = as_key_value(attribute);
       put_attribute(link.attributes, limits.attributes_per_link,
-                    link.dropped_attributes_count, key_value.key,
-                    key_value.value);
+                    link.dropped_attributes_count, key_of(attribute),
+                    value_of(attribute));
     }
   }
   if (!links.push_back(arena, link)) ++dropped_links_count;

@@ -39,9 +39,13 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   void append_link(const SpanContext& context,
                    const AttributeRange& attributes) noexcept;
   // Adds or replaces `key` in `list`; counts a drop when `list` is full.
+  // `Value` is an AttributeView or an AttributeValue.
+  template <class Value>
   void put_attribute(AttributeList& list, std::uint32_t limit,
                      std::uint32_t& dropped, std::string_view key,
-                     const AttributeView& value) noexcept;
+                     const Value& value) noexcept;
+  bool store_link_attributes_fast(const OwnedAttributes& owned,
+                                  LinkData& link) noexcept;
   void note_drop(std::string_view what, std::uint32_t limit) noexcept;
 
   std::shared_ptr<ProviderState> provider_;  // released at end()

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,11 +64,15 @@ class ByteId {
     return hex;
   }
 
-  constexpr bool is_valid() const noexcept {
-    for (std::uint8_t b : bytes_) {
-      if (b != 0) return true;
+  bool is_valid() const noexcept {
+    static_assert(N % 8 == 0);
+    std::uint64_t any = 0;
+    for (std::size_t i = 0; i < N; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, bytes_.data() + i, sizeof(word));
+      any |= word;
     }
-    return false;
+    return any != 0;
   }
 
   constexpr const std::array<std::uint8_t, N>& bytes() const noexcept {

@@ -117,6 +117,13 @@ class ArenaList {
     return true;
   }
 
+  // Adopts `size` elements already stored in the arena at `data`.
+  void assign(T* data, std::size_t size) noexcept {
+    data_ = data;
+    size_ = static_cast<std::uint32_t>(size);
+    capacity_ = size_;
+  }
+
   // Removes the first element, keeping order (used to keep the newest links).
   void pop_front() noexcept {
     if (size_ == 0) return;

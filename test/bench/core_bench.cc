@@ -1,0 +1,206 @@
+// Core span benchmarks: workloads W0-W4 and W6 of shared/BENCH.md.
+//
+// Each benchmark starts and ends spans through the public API with an
+// always_on sampler, default limits (32 links) and a batch processor feeding
+// an exporter that discards everything; W0 has no SDK installed. The
+// `allocs/op` counter is heap allocations per span on the producing thread
+// (global operator new is counted; weft allocates through it). The
+// `dropped` counter is the share of spans the batch queue dropped.
+//
+// Run: tools/dev bench   (Release, medians of repetitions)
+// Sample run (Debian 12, 2 vCPU, g++ 12 -O2 Release, glibc malloc): see the
+// README's benchmark table, which is pasted from the same command.
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "weft/sdk/batch_span_processor.h"
+#include "weft/sdk/tracer_provider.h"
+#include "weft/weft.h"
+
+// The replaced operators below pair malloc with free on purpose.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+namespace {
+
+std::atomic<std::uint64_t> g_allocations{0};
+
+}  // namespace
+
+void* operator new(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size) { return operator new(size); }
+void* operator new[](std::size_t size, const std::nothrow_t& t) noexcept {
+  return operator new(size, t);
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+
+namespace {
+
+class DiscardingExporter final : public weft::sdk::SpanExporter {
+ public:
+  weft::sdk::ExportResult export_spans(
+      weft::sdk::SpanBatch& spans) noexcept override {
+    spans.clear();
+    return weft::sdk::ExportResult::kSuccess;
+  }
+  bool shutdown(std::chrono::milliseconds) noexcept override { return true; }
+};
+
+// The BENCH.md set-up: always_on, default limits, batch processor with its
+// default options, discarding exporter.
+std::shared_ptr<weft::sdk::TracerProvider> make_provider() {
+  weft::sdk::TracerProviderOptions options;
+  options.sampler = weft::sdk::make_always_on_sampler();
+  options.processors.push_back(
+      weft::sdk::make_batch_processor(std::make_unique<DiscardingExporter>())
+          .value());
+  return weft::sdk::make_tracer_provider(std::move(options)).value();
+}
+
+// Reports allocations per span and the dropped share, then shuts down.
+void finish(benchmark::State& state, weft::sdk::TracerProvider& provider,
+            std::uint64_t allocations_before) {
+  const std::uint64_t allocations =
+      g_allocations.load(std::memory_order_relaxed) - allocations_before;
+  state.counters["allocs/op"] = benchmark::Counter(
+      static_cast<double>(allocations), benchmark::Counter::kAvgIterations);
+  provider.force_flush();
+  const weft::sdk::TracerStats stats = provider.stats();
+  state.counters["dropped"] = stats.spans_ended == 0
+                                  ? 0.0
+                                  : static_cast<double>(stats.spans_dropped) /
+                                        static_cast<double>(stats.spans_ended);
+}
+
+// 32 remembered SpanContexts linked with 3 attributes each (the batch
+// pattern), built once before timing.
+std::vector<weft::Link> make_links(std::size_t count) {
+  std::vector<weft::Link> links;
+  auto id_generator = weft::sdk::make_random_id_generator();
+  for (std::size_t i = 0; i < count; ++i) {
+    weft::SpanContext context(id_generator->new_trace_id(),
+                              id_generator->new_span_id(),
+                              weft::TraceFlags(weft::TraceFlags::kSampled));
+    links.push_back(
+        weft::Link{context,
+                   {{"link.relationship", std::string("batch_member")},
+                    {"batch.item.index", static_cast<std::int64_t>(i)},
+                    {"original.item.id", "item-" + std::to_string(1000 + i)}}});
+  }
+  return links;
+}
+
+void W0_noop_start_end(benchmark::State& state) {
+  weft::set_tracer_provider(nullptr);
+  const std::shared_ptr<weft::Tracer> tracer = weft::tracer("bench");
+  for (auto _ : state) {
+    weft::Span span = tracer->start_span("operation");
+    benchmark::DoNotOptimize(span);
+  }
+}
+BENCHMARK(W0_noop_start_end);
+
+void W1_start_end(benchmark::State& state) {
+  auto provider = make_provider();
+  auto tracer = provider->get_tracer("bench");
+  const std::uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    weft::Span span = tracer->start_span("operation");
+    benchmark::DoNotOptimize(span);
+  }
+  finish(state, *provider, before);
+}
+BENCHMARK(W1_start_end);
+
+void start_end_with_attributes(weft::Tracer& tracer) {
+  weft::Span span = tracer.start_span("operation", {},
+                                      {{"order.id", "ORD-0001"},
+                                       {"order.quantity", std::int64_t{3}},
+                                       {"order.total", 99.5},
+                                       {"order.express", true}});
+  benchmark::DoNotOptimize(span);
+}
+
+void W2_4_attributes(benchmark::State& state) {
+  auto provider = make_provider();
+  auto tracer = provider->get_tracer("bench");
+  const std::uint64_t before = g_allocations.load();
+  for (auto _ : state) start_end_with_attributes(*tracer);
+  finish(state, *provider, before);
+}
+BENCHMARK(W2_4_attributes);
+
+void start_end_with_links(benchmark::State& state, std::size_t offered) {
+  auto provider = make_provider();
+  auto tracer = provider->get_tracer("bench");
+  const std::vector<weft::Link> links = make_links(offered);
+  weft::StartSpanOptions options;
+  options.links = links;
+  const std::uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    weft::Span span = tracer->start_span("process-batch", options);
+    benchmark::DoNotOptimize(span);
+  }
+  finish(state, *provider, before);
+}
+
+void W3_32_links(benchmark::State& state) { start_end_with_links(state, 32); }
+BENCHMARK(W3_32_links);
+
+void W4_64_links_32_kept(benchmark::State& state) {
+  start_end_with_links(state, 64);
+}
+BENCHMARK(W4_64_links_32_kept);
+
+// W6: W2 on two threads at once; items_per_second is the total. The
+// provider is made before the threads start and destroyed after they end.
+std::shared_ptr<weft::sdk::TracerProvider> g_shared_provider;
+
+void make_shared_provider(const benchmark::State&) {
+  g_shared_provider = make_provider();
+}
+void destroy_shared_provider(const benchmark::State&) {
+  g_shared_provider.reset();
+}
+
+void W6_4_attributes_2_threads(benchmark::State& state) {
+  auto tracer = g_shared_provider->get_tracer("bench");
+  for (auto _ : state) start_end_with_attributes(*tracer);
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) {
+    g_shared_provider->force_flush();
+    const weft::sdk::TracerStats stats = g_shared_provider->stats();
+    state.counters["dropped"] =
+        static_cast<double>(stats.spans_dropped) /
+        static_cast<double>(std::max<std::uint64_t>(1, stats.spans_ended));
+  }
+}
+BENCHMARK(W6_4_attributes_2_threads)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Setup(make_shared_provider)
+    ->Teardown(destroy_shared_provider);
+
+}  // namespace
