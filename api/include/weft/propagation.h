@@ -416,9 +416,10 @@ class TraceStateCollector {
     }
     ++count_;
     if (count_ == 1) {
-      first_blank_ =
-          std::all_of(value.begin(), value.end(), detail::is_blank_list_char);
-      if (!first_blank_) first_ = TraceState::parse(value);
+      first_ = TraceState::parse(value);
+      // Empty after parsing: either blank (no member) or invalid.
+      first_blank_ = first_.empty() && std::all_of(value.begin(), value.end(),
+                                                   detail::is_blank_list_char);
       return;
     }
     if (count_ == 2) {
@@ -432,9 +433,9 @@ class TraceStateCollector {
     combined_.append(1, ',').append(value);
   }
 
-  TraceState result() const {
+  TraceState take_result() {
     if (too_long_ || first_invalid_) return {};
-    if (count_ <= 1) return first_;
+    if (count_ <= 1) return std::move(first_);
     return TraceState::parse(combined_);
   }
 
@@ -455,7 +456,7 @@ inline TraceState TraceContextPropagator::combine_trace_state(
   try {
     detail::TraceStateCollector collector;
     carrier.get_all(kTracestate, collector);
-    return collector.result();
+    return collector.take_result();
   } catch (...) {
     return {};
   }
