@@ -130,27 +130,30 @@ std::shared_ptr<Sampler> make_sampler(const TracerProviderOptions& options,
   return sampler;
 }
 
-// The specific variable wins over the general one, both over code.
+// The specific variable wins over the general one, both over code. The
+// general value is read once by the caller, so that a bad one is reported
+// once, not once per limit it applies to.
 void apply_limit(const EnvironmentReader& env, std::string_view specific,
-                 std::string_view general, std::uint32_t& limit) {
+                 std::optional<std::uint32_t> general, std::uint32_t& limit) {
   if (const auto value = env.count(specific)) {
     limit = *value;
-  } else if (const auto fallback = env.count(general)) {
-    limit = *fallback;
+  } else if (general) {
+    limit = *general;
   }
 }
 
 SpanLimits make_limits(const TracerProviderOptions& options,
                        const EnvironmentReader& env) {
   SpanLimits limits = options.limits;
-  apply_limit(env, "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
-              "OTEL_ATTRIBUTE_COUNT_LIMIT", limits.attribute_count);
-  apply_limit(env, "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT",
-              "OTEL_ATTRIBUTE_COUNT_LIMIT", limits.attributes_per_event);
-  apply_limit(env, "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT",
-              "OTEL_ATTRIBUTE_COUNT_LIMIT", limits.attributes_per_link);
-  apply_limit(env, "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
-              "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+  const auto count = env.count("OTEL_ATTRIBUTE_COUNT_LIMIT");
+  const auto length = env.count("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT");
+  apply_limit(env, "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", count,
+              limits.attribute_count);
+  apply_limit(env, "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", count,
+              limits.attributes_per_event);
+  apply_limit(env, "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", count,
+              limits.attributes_per_link);
+  apply_limit(env, "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", length,
               limits.attribute_value_length);
   if (const auto value = env.count("OTEL_SPAN_EVENT_COUNT_LIMIT")) {
     limits.event_count = *value;
