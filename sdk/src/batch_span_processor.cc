@@ -205,18 +205,25 @@ Expected<std::unique_ptr<SpanProcessor>> make_batch_processor(
   const Environment& environment =
       options.environment ? *options.environment : Environment::process();
   const EnvironmentReader env(environment, options.logger);
-  if (auto value = env.count("OTEL_BSP_MAX_QUEUE_SIZE")) {
-    options.max_queue_size = *value;
-  }
+  // A size of 0 from the environment is out of range: it is reported and
+  // the code value kept, like any other bad value (zero in code is an error).
+  const auto size = [&](std::string_view name, std::uint32_t& field) {
+    if (auto value = env.count(name)) {
+      if (*value == 0) {
+        env.report_invalid(name, "0", "a whole number from 1 to 4294967295");
+      } else {
+        field = *value;
+      }
+    }
+  };
+  size("OTEL_BSP_MAX_QUEUE_SIZE", options.max_queue_size);
   if (auto value = env.milliseconds("OTEL_BSP_SCHEDULE_DELAY")) {
     options.schedule_delay = *value;
   }
   if (auto value = env.milliseconds("OTEL_BSP_EXPORT_TIMEOUT")) {
     options.export_timeout = *value;
   }
-  if (auto value = env.count("OTEL_BSP_MAX_EXPORT_BATCH_SIZE")) {
-    options.max_export_batch_size = *value;
-  }
+  size("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", options.max_export_batch_size);
   if (options.max_queue_size == 0 || options.max_export_batch_size == 0) {
     return Error{Error::kInvalidOption,
                  "batch processor: max_queue_size (" +
