@@ -21,16 +21,25 @@ class Context {
       : span_context_(std::move(span_context)) {}
 
   // This thread's current context (empty when no Scope is open).
-  static const Context& current() noexcept { return slot(); }
+  static const Context& current() noexcept {
+    const Context* current = slot();
+    return current != nullptr ? *current : empty();
+  }
 
   // The context of the span that new spans take as their parent.
   const SpanContext& span_context() const noexcept { return span_context_; }
 
  private:
   friend class Scope;
-  static Context& slot() noexcept {
-    thread_local Context current;
+  // The innermost open Scope's context; a plain pointer, so reading it costs
+  // one thread-local load.
+  static const Context*& slot() noexcept {
+    thread_local const Context* current = nullptr;
     return current;
+  }
+  static const Context& empty() noexcept {
+    static const Context kEmpty;
+    return kEmpty;
   }
 
   SpanContext span_context_;
@@ -40,16 +49,18 @@ class Context {
 class Scope {
  public:
   explicit Scope(Context context) noexcept
-      : previous_(std::exchange(Context::slot(), std::move(context))) {}
+      : context_(std::move(context)),
+        previous_(std::exchange(Context::slot(), &context_)) {}
   explicit Scope(const SpanContext& span_context) noexcept
       : Scope(Context(span_context)) {}
-  ~Scope() { Context::slot() = std::move(previous_); }
+  ~Scope() { Context::slot() = previous_; }
 
   Scope(const Scope&) = delete;
   Scope& operator=(const Scope&) = delete;
 
  private:
-  Context previous_;
+  Context context_;
+  const Context* previous_;
 };
 
 }  // namespace weft

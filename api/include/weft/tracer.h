@@ -62,17 +62,25 @@ struct StartSpanOptions {
 
   // The parent context these options select (invalid for a new trace).
   const SpanContext& resolve_parent() const noexcept {
-    static const SpanContext kNone;
     switch (parent_source) {
       case ParentSource::kExplicit:
         return parent;
       case ParentSource::kRoot:
-        return kNone;
+        return kNoParent;
       case ParentSource::kCurrent:
         break;
     }
     return Context::current().span_context();
   }
+
+  // Options with every default, shared by the calls that pass none.
+  static const StartSpanOptions& defaults() noexcept {
+    static const StartSpanOptions kDefaults;
+    return kDefaults;
+  }
+
+ private:
+  static inline const SpanContext kNoParent{};
 };
 
 class Tracer {
@@ -81,17 +89,23 @@ class Tracer {
 
   // Starts a span. Never throws; returns a non-recording span when the SDK
   // is absent, shut down, or samples the span out.
-  Span start_span(std::string_view name, const StartSpanOptions& options = {},
+  Span start_span(std::string_view name, const StartSpanOptions& options,
                   Attributes attributes = {}) noexcept {
     return do_start_span(name, options, attributes);
+  }
+  Span start_span(std::string_view name) noexcept {
+    return do_start_span(name, StartSpanOptions::defaults(), {});
   }
 
   // Starts a span and makes it this thread's current span until the returned
   // ScopedSpan is destroyed (then the span ends).
   ScopedSpan start_scoped_span(std::string_view name,
-                               const StartSpanOptions& options = {},
+                               const StartSpanOptions& options,
                                Attributes attributes = {}) noexcept {
     return ScopedSpan(do_start_span(name, options, attributes));
+  }
+  ScopedSpan start_scoped_span(std::string_view name) noexcept {
+    return ScopedSpan(do_start_span(name, StartSpanOptions::defaults(), {}));
   }
 
  protected:
