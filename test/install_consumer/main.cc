@@ -1,12 +1,29 @@
-// An application that uses weft from an install prefix: starts a span with a
-// link through the API and prints the link, proving that the installed
-// headers and CMake package are complete.
+// An application that uses weft from an install prefix (ctest
+// `install_consumer`): installs the SDK with the console exporter, starts a
+// span with a link and lets the exporter print it, proving that the installed
+// headers, libraries and CMake package are complete.
 #include <cstdio>
-#include <string>
+#include <memory>
+#include <utility>
 
+#include "weft/exporters/console_exporter.h"
+#include "weft/sdk/simple_span_processor.h"
+#include "weft/sdk/tracer_provider.h"
 #include "weft/weft.h"
 
 int main() {
+  weft::sdk::TracerProviderOptions options;
+  options.service_name = "install_consumer";
+  options.processors.push_back(weft::sdk::make_simple_processor(
+      std::make_unique<weft::exporters::ConsoleExporter>(stdout)));
+  auto provider = weft::sdk::make_tracer_provider(std::move(options));
+  if (!provider) {
+    std::fprintf(stderr, "install_consumer: %s\n",
+                 provider.error().message.c_str());
+    return 1;
+  }
+  weft::set_tracer_provider(*provider);
+
   auto trace_id = weft::TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736");
   auto span_id = weft::SpanId::from_hex("00f067aa0ba902b7");
   if (!trace_id || !span_id) return 1;
@@ -16,14 +33,12 @@ int main() {
   const weft::Link links[] = {
       weft::make_link(remembered, weft::relationship::kTriggeredBy)};
 
-  auto tracer = weft::tracer("install_consumer");
+  auto tracer = weft::tracer("install_consumer", "1.0");
   weft::Span span =
       tracer->start_span("consume", weft::StartSpanOptions{}.with_links(links));
-  std::printf("span recording=%d link trace_id=%s span_id=%s %s\n",
-              span.is_recording() ? 1 : 0,
-              links[0].context.trace_id().to_hex().c_str(),
-              links[0].context.span_id().to_hex().c_str(),
-              std::string(weft::relationship::kTriggeredBy).c_str());
+  if (!span.is_recording()) return 1;
   span.end();
-  return 0;
+
+  weft::set_tracer_provider(nullptr);
+  return (*provider)->shutdown() ? 0 : 1;
 }
