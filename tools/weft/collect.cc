@@ -4,12 +4,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -81,6 +83,17 @@ bool parse_arguments(int argc, char** argv, Arguments& arguments, bool& help) {
     if (flag == "--count-only") {
       arguments.count_only = true;
       continue;
+    }
+    static constexpr std::string_view kWithValue[] = {
+        "--listen",     "--out",          "--exit-after-spans",
+        "--tls-cert",   "--tls-key",      "--tls-client-ca",
+        "--fail-first", "--fail-code",    "--retry-after",
+        "--delay",      "--reject-spans", "--partial-message"};
+    if (std::find(std::begin(kWithValue), std::end(kWithValue), flag) ==
+        std::end(kWithValue)) {
+      std::fprintf(stderr, "weft collect: unknown option '%.*s' (see --help)\n",
+                   static_cast<int>(flag.size()), flag.data());
+      return false;
     }
     if (i + 1 >= argc) {
       std::fprintf(stderr, "weft collect: %s needs a value (see --help)\n",

@@ -128,6 +128,11 @@ void count(Sink& sink, std::uint32_t field, std::uint64_t value) {
   if (value != 0) sink.varint(field, value);
 }
 
+template <class Sink>
+void time_field(Sink& sink, std::uint32_t field, std::uint64_t unix_nanos) {
+  if (unix_nanos != 0) sink.fixed64(field, unix_nanos);
+}
+
 std::uint64_t unix_nanos(Timestamp time) noexcept {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -218,13 +223,13 @@ void span(Sink& sink, const SpanData& data) {
   }
   text(sink, 5, data.name);
   sink.varint(6, static_cast<std::uint64_t>(data.kind));
-  sink.fixed64(7, unix_nanos(data.start_time));
-  sink.fixed64(8, unix_nanos(data.end_time));
+  time_field(sink, 7, unix_nanos(data.start_time));
+  time_field(sink, 8, unix_nanos(data.end_time));
   attributes(sink, 9, data.attributes);
   count(sink, 10, data.dropped_attributes_count);
   for (const sdk::EventData& event : data.events) {
     sink.begin(11);
-    sink.fixed64(1, unix_nanos(event.time));
+    time_field(sink, 1, unix_nanos(event.time));
     text(sink, 2, event.name);
     attributes(sink, 3, event.attributes);
     count(sink, 4, event.dropped_attributes_count);
@@ -302,7 +307,7 @@ void RequestEncoder::group(const sdk::SpanBatch& spans) {
   ScopeGroup* last_group = nullptr;
   for (const std::unique_ptr<SpanData>& data : spans) {
     if (!data) continue;
-    const sdk::TracerIdentity* identity = data->tracer.get();
+    const sdk::TracerIdentity* identity = data->tracer;
     if (last_group != nullptr && identity == last_identity) {
       last_group->spans.push_back(data.get());
       continue;

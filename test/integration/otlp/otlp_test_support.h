@@ -1,0 +1,75 @@
+// Helpers of the OTLP integration tests: an in-process collector on a
+// loopback port, an exporter pointed at it with a fake environment and
+// logger, and waiting on a condition with a deadline (never a fixed sleep).
+// One test thread at a time.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "collector.h"
+#include "fake_environment.h"
+#include "fake_logger.h"
+#include "weft/exporters/otlp_grpc_exporter.h"
+
+namespace weft::testing {
+
+using namespace std::chrono_literals;
+
+// Polls `condition` until it holds or `timeout` passes.
+inline bool eventually(const std::function<bool()>& condition,
+                       std::chrono::milliseconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::yield();
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+inline std::unique_ptr<tools::Collector> start_collector(
+    tools::CollectorOptions options = {}) {
+  options.listen = "127.0.0.1:0";
+  options.keep_requests = true;
+  auto collector = tools::Collector::start(std::move(options));
+  REQUIRE(collector.has_value());
+  return std::move(collector).value();
+}
+
+struct ExporterUnderTest {
+  FakeEnvironment environment;
+  std::shared_ptr<FakeLogger> logger = std::make_shared<FakeLogger>();
+  std::unique_ptr<exporters::OtlpGrpcExporter> exporter;
+
+  // Points an exporter at `endpoint` with quick retries; `adjust` may change
+  // any option before the exporter is made.
+  explicit ExporterUnderTest(
+      const std::string& endpoint,
+      const std::function<void(exporters::OtlpGrpcExporterOptions&)>& adjust =
+          nullptr,
+      FakeEnvironment env = {})
+      : environment(std::move(env)) {
+    exporters::OtlpGrpcExporterOptions options;
+    options.endpoint = endpoint;
+    options.timeout = 10s;
+    options.retry_initial_backoff = 10ms;
+    options.retry_max_backoff = 50ms;
+    options.logger = logger;
+    options.environment = &environment;
+    if (adjust) adjust(options);
+    auto made = exporters::make_otlp_grpc_exporter(std::move(options));
+    if (!made) FAIL(made.error().message);
+    exporter = std::move(made).value();
+  }
+};
+
+inline std::string http_endpoint(const tools::Collector& collector) {
+  return "http://" + collector.address();
+}
+
+}  // namespace weft::testing

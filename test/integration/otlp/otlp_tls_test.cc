@@ -1,0 +1,173 @@
+// OTLP/gRPC over TLS and mutual TLS, with a CA, a server certificate and a
+// client certificate generated at test time by the openssl command.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "child_process.h"
+#include "otlp_test_spans.h"
+#include "otlp_test_support.h"
+#include "test_provider.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using weft::exporters::OtlpGrpcExporterOptions;
+using weft::sdk::ExportResult;
+using weft::testing::ExporterUnderTest;
+
+struct Certificates {
+  std::string directory;
+  std::string ca;
+  std::string server_certificate;
+  std::string server_key;
+  std::string client_certificate;
+  std::string client_key;
+};
+
+void run_openssl(const std::vector<std::string>& arguments) {
+  std::vector<std::string> command = {WEFT_OPENSSL};
+  command.insert(command.end(), arguments.begin(), arguments.end());
+  weft::testing::ChildProcess openssl(command);
+  REQUIRE(openssl.started());
+  const auto status = openssl.wait_exit(60s);
+  INFO(openssl.err_text());
+  REQUIRE(status == 0);
+}
+
+// A CA, a server certificate for 127.0.0.1/localhost and a client
+// certificate, both signed by the CA (EC P-256 keys: quick to make).
+const Certificates& certificates() {
+  static const Certificates made = [] {
+    Certificates c;
+    c.directory = std::string(WEFT_TEST_TMPDIR) + "/tls-" +
+                  std::to_string(static_cast<long>(getpid()));
+    std::filesystem::create_directories(c.directory);
+    const std::string d = c.directory + "/";
+    c.ca = d + "ca.pem";
+    c.server_certificate = d + "server.pem";
+    c.server_key = d + "server.key";
+    c.client_certificate = d + "client.pem";
+    c.client_key = d + "client.key";
+    const std::vector<std::string> ec = {
+        "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
+    auto with = [](std::vector<std::string> a,
+                   const std::vector<std::string>& b) {
+      a.insert(a.end(), b.begin(), b.end());
+      return a;
+    };
+    run_openssl(with({"req", "-x509"},
+                     with(ec, {"-keyout", d + "ca.key", "-out", c.ca, "-days",
+                               "2", "-subj", "/CN=weft test CA"})));
+    {
+      std::FILE* extensions = std::fopen((d + "server.ext").c_str(), "w");
+      REQUIRE(extensions != nullptr);
+      std::fputs("subjectAltName=DNS:localhost,IP:127.0.0.1\n", extensions);
+      std::fclose(extensions);
+    }
+    for (const auto& [name, subject, extension] :
+         {std::tuple<std::string, std::string, std::string>{
+              "server", "/CN=localhost", d + "server.ext"},
+          {"client", "/CN=weft test client", ""}}) {
+      run_openssl(
+          with({"req"}, with(ec, {"-keyout", d + name + ".key", "-out",
+                                  d + name + ".csr", "-subj", subject})));
+      std::vector<std::string> sign = {"x509",
+                                       "-req",
+                                       "-in",
+                                       d + name + ".csr",
+                                       "-CA",
+                                       c.ca,
+                                       "-CAkey",
+                                       d + "ca.key",
+                                       "-CAcreateserial",
+                                       "-out",
+                                       d + name + ".pem",
+                                       "-days",
+                                       "2"};
+      if (!extension.empty()) {
+        sign.push_back("-extfile");
+        sign.push_back(extension);
+      }
+      run_openssl(sign);
+    }
+    return c;
+  }();
+  return made;
+}
+
+std::unique_ptr<weft::tools::Collector> start_tls_collector(bool mutual) {
+  const Certificates& c = certificates();
+  weft::tools::CollectorOptions options;
+  options.tls_certificate_file = c.server_certificate;
+  options.tls_key_file = c.server_key;
+  if (mutual) options.tls_client_ca_file = c.ca;
+  return weft::testing::start_collector(options);
+}
+
+}  // namespace
+
+TEST_CASE("spans arrive over mutual TLS with certificates made at test time",
+          "[otlp][grpc][tls][no_tsan]") {
+  const Certificates& c = certificates();
+  auto collector = start_tls_collector(/*mutual=*/true);
+  const std::string endpoint =
+      "https://127.0.0.1:" + std::to_string(collector->port());
+
+  SECTION("configured in code") {
+    ExporterUnderTest under_test(endpoint, [&](OtlpGrpcExporterOptions& o) {
+      o.certificate_file = c.ca;
+      o.client_certificate_file = c.client_certificate;
+      o.client_key_file = c.client_key;
+    });
+    CHECK(under_test.exporter->uses_tls());
+    weft::testing::TestProvider provider;
+    auto spans = weft::testing::record_varied_spans(provider);
+    REQUIRE(under_test.exporter->export_spans(spans) == ExportResult::kSuccess);
+    CHECK(collector->stats().spans_accepted == 4);
+  }
+  SECTION("configured by the environment") {
+    ExporterUnderTest under_test(
+        "http://ignored:1", nullptr,
+        {{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", endpoint},
+         {"OTEL_EXPORTER_OTLP_CERTIFICATE", c.ca},
+         {"OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", c.client_certificate},
+         {"OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", c.client_key}});
+    CHECK(under_test.exporter->uses_tls());
+    weft::testing::TestProvider provider;
+    auto spans = weft::testing::record_varied_spans(provider);
+    REQUIRE(under_test.exporter->export_spans(spans) == ExportResult::kSuccess);
+    CHECK(collector->stats().spans_accepted == 4);
+  }
+}
+
+TEST_CASE("a TLS handshake that fails delivers nothing and counts the drop",
+          "[otlp][grpc][tls][no_tsan]") {
+  const Certificates& c = certificates();
+  SECTION("no client certificate for a server that requires one") {
+    auto collector = start_tls_collector(/*mutual=*/true);
+    ExporterUnderTest under_test(
+        "https://127.0.0.1:" + std::to_string(collector->port()),
+        [&](OtlpGrpcExporterOptions& o) {
+          o.certificate_file = c.ca;
+          o.timeout = 500ms;
+        });
+    weft::testing::TestProvider provider;
+    auto spans = weft::testing::record_varied_spans(provider);
+    CHECK(under_test.exporter->export_spans(spans) == ExportResult::kFailure);
+    CHECK(collector->stats().requests == 0);
+    CHECK(under_test.exporter->stats().spans_dropped_timeout == 4);
+  }
+  SECTION("a server certificate the client's roots do not trust") {
+    auto collector = start_tls_collector(/*mutual=*/false);
+    // The system roots: they do not know the test CA.
+    ExporterUnderTest under_test(
+        "https://127.0.0.1:" + std::to_string(collector->port()),
+        [](OtlpGrpcExporterOptions& o) { o.timeout = 500ms; });
+    weft::testing::TestProvider provider;
+    auto spans = weft::testing::record_varied_spans(provider);
+    CHECK(under_test.exporter->export_spans(spans) == ExportResult::kFailure);
+    CHECK(collector->stats().requests == 0);
+  }
+}
