@@ -24,6 +24,10 @@ struct ProviderState {
   void deliver(std::unique_ptr<SpanData> span) noexcept;
 
   const TracerProviderConfig config;
+  // The identities (resource + scope) of the tracers handed out; spans point
+  // at them, so they are declared before (destroyed after) the processors.
+  std::mutex identities_mutex;
+  std::vector<std::unique_ptr<TracerIdentity>> identities;
   std::vector<std::unique_ptr<SpanProcessor>> processors;
   std::atomic<bool> shut_down{false};
 

@@ -90,11 +90,10 @@ std::size_t links_size(ArrayView<Link> links,
 
 }  // namespace
 
-RecordingSpan::RecordingSpan(
-    std::shared_ptr<ProviderState> provider,
-    std::shared_ptr<const TracerIdentity> identity) noexcept
+RecordingSpan::RecordingSpan(std::shared_ptr<ProviderState> provider,
+                             const TracerIdentity* identity) noexcept
     : provider_(std::move(provider)) {
-  tracer = std::move(identity);
+  tracer = identity;
 }
 
 void RecordingSpan::begin(const SpanContext& context, const SpanContext& parent,

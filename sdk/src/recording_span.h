@@ -14,7 +14,7 @@ namespace weft::sdk {
 class RecordingSpan final : public SpanData, public weft::SpanInterface {
  public:
   RecordingSpan(std::shared_ptr<ProviderState> provider,
-                std::shared_ptr<const TracerIdentity> identity) noexcept;
+                const TracerIdentity* identity) noexcept;
 
   // Fills the span at start: ids, name, kind, time, attributes and links,
   // within the limits.

@@ -17,8 +17,8 @@ namespace {
 class SdkTracer final : public weft::Tracer {
  public:
   SdkTracer(std::shared_ptr<ProviderState> provider,
-            std::shared_ptr<const TracerIdentity> identity)
-      : provider_(std::move(provider)), identity_(std::move(identity)) {}
+            const TracerIdentity* identity)
+      : provider_(std::move(provider)), identity_(identity) {}
 
  protected:
   Span do_start_span(std::string_view name, const StartSpanOptions& options,
@@ -64,7 +64,7 @@ class SdkTracer final : public weft::Tracer {
 
  private:
   std::shared_ptr<ProviderState> provider_;
-  std::shared_ptr<const TracerIdentity> identity_;
+  const TracerIdentity* identity_;  // owned by the provider state
 };
 
 // Copies an attribute value into another arena.
@@ -169,11 +169,16 @@ std::shared_ptr<weft::Tracer> TracerProvider::get_tracer(
                                std::string(schema_url));
     auto found = tracers_->tracers.find(key);
     if (found != tracers_->tracers.end()) return found->second;
-    auto identity = std::make_shared<TracerIdentity>();
+    auto identity = std::make_unique<TracerIdentity>();
     identity->resource = state_->config.resource();
     identity->scope = {std::string(name), std::string(version),
                        std::string(schema_url)};
-    auto tracer = std::make_shared<SdkTracer>(state_, std::move(identity));
+    const TracerIdentity* stored = identity.get();
+    {
+      std::lock_guard<std::mutex> identities_lock(state_->identities_mutex);
+      state_->identities.push_back(std::move(identity));
+    }
+    auto tracer = std::make_shared<SdkTracer>(state_, stored);
     tracers_->tracers.emplace(std::move(key), tracer);
     return tracer;
   } catch (...) {

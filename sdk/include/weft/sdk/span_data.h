@@ -4,7 +4,9 @@
 // Strings and lists are views into the span's own Arena, so a SpanData is
 // one allocation in the common case and is never copied on its way to the
 // exporter. The resource and instrumentation scope are shared with every
-// other span of the same tracer and stay valid as long as the SpanData lives.
+// other span of the same tracer; they belong to the TracerProvider and stay
+// valid as long as it lives (read spans kept by an in-memory exporter before
+// destroying the provider).
 // Thread-compatible: one owner at a time.
 #pragma once
 
@@ -97,7 +99,9 @@ struct SpanData {
   std::uint32_t dropped_attributes_count = 0;
   std::uint32_t dropped_events_count = 0;
   std::uint32_t dropped_links_count = 0;
-  std::shared_ptr<const TracerIdentity> tracer;  // resource and scope
+  // Resource and scope; owned by the provider (no reference count per span,
+  // so that threads ending spans never share a counter).
+  const TracerIdentity* tracer = nullptr;
 
   Arena arena;  // owns every view above
 };
