@@ -1,0 +1,176 @@
+// weft_w7: OTLP/gRPC end to end, workloads W7 and W7b of shared/BENCH.md.
+//
+// Starts `weft collect --count-only` (a gRPC server in another process that
+// decodes every request and counts its spans), then produces 200,000 spans
+// (2 links without attributes, 4 span attributes) from one thread as fast
+// as it can through a batch processor (batch 512, delay 5 ms) and the real
+// OTLP/gRPC exporter, and force-flushes. Reports spans received by the
+// collector, wall seconds from the first span to the end of force_flush,
+// delivered spans/s, spans dropped by the queue, and this process's peak
+// RSS. W7 uses a queue of 262,144 (nothing should be dropped); W7b the
+// default queue of 2048, run as a fresh process so that its peak RSS is its
+// own.
+//
+// Run: weft_w7            (W7, then W7b in a child process)
+//      weft_w7 --queue N [--spans N] [--weft PATH]   (one run)
+// Sample run: see the README's benchmark table.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "child_process.h"
+#include "weft/exporters/otlp_grpc_exporter.h"
+#include "weft/sdk/batch_span_processor.h"
+#include "weft/sdk/id_generator.h"
+#include "weft/sdk/tracer_provider.h"
+#include "weft/weft.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Settings {
+  std::uint32_t queue = 262144;
+  std::uint64_t spans = 200000;
+  std::string weft = WEFT_PROGRAM;
+  bool single = false;
+};
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
+}
+
+int run_once(const Settings& settings) {
+  weft::testing::ChildProcess collect(
+      {settings.weft, "collect", "--listen", "127.0.0.1:0", "--count-only"});
+  const auto listening = collect.wait_for_line("listening on", 20s);
+  std::smatch match;
+  if (!listening ||
+      !std::regex_search(*listening, match,
+                         std::regex("listening on ([0-9.]+:[0-9]+)"))) {
+    std::fprintf(stderr, "weft_w7: weft collect did not start: %s\n",
+                 collect.err_text().c_str());
+    return 1;
+  }
+
+  weft::exporters::OtlpGrpcExporterOptions exporter_options;
+  exporter_options.endpoint = "http://" + match[1].str();
+  exporter_options.logger = weft::sdk::make_stderr_logger();
+  auto exporter = weft::exporters::make_otlp_grpc_exporter(exporter_options);
+  if (!exporter) {
+    std::fprintf(stderr, "weft_w7: %s\n", exporter.error().message.c_str());
+    return 1;
+  }
+  const auto exporter_stats = exporter.value()->stats_reader();
+  weft::sdk::BatchOptions batch;
+  batch.max_queue_size = settings.queue;
+  batch.max_export_batch_size = 512;
+  batch.schedule_delay = 5ms;
+  auto processor =
+      weft::sdk::make_batch_processor(std::move(exporter).value(), batch);
+  if (!processor) {
+    std::fprintf(stderr, "weft_w7: %s\n", processor.error().message.c_str());
+    return 1;
+  }
+  weft::sdk::TracerProviderOptions options;
+  options.service_name = "weft-w7";
+  options.sampler = weft::sdk::make_always_on_sampler();
+  options.processors.push_back(std::move(processor).value());
+  auto provider = weft::sdk::make_tracer_provider(std::move(options));
+  if (!provider) {
+    std::fprintf(stderr, "weft_w7: %s\n", provider.error().message.c_str());
+    return 1;
+  }
+  auto tracer = provider.value()->get_tracer("weft.bench.w7");
+  auto ids = weft::sdk::make_random_id_generator();
+  const weft::Link links[] = {
+      weft::Link{weft::SpanContext(ids->new_trace_id(), ids->new_span_id(),
+                                   weft::TraceFlags(1)),
+                 {}},
+      weft::Link{weft::SpanContext(ids->new_trace_id(), ids->new_span_id(),
+                                   weft::TraceFlags(1)),
+                 {}}};
+  const weft::StartSpanOptions start =
+      weft::StartSpanOptions().as_root().with_links(links);
+
+  const auto started = std::chrono::steady_clock::now();
+  for (std::uint64_t i = 0; i < settings.spans; ++i) {
+    tracer
+        ->start_span("w7.span", start,
+                     {{"order.id", "ORD-0001"},
+                      {"item.count", static_cast<std::int64_t>(i)},
+                      {"price", 12.5},
+                      {"express", true}})
+        .end();
+  }
+  const bool flushed = provider.value()->force_flush(120s);
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  const double rss = peak_rss_mib();
+  const weft::sdk::TracerStats stats = provider.value()->stats();
+  provider.value()->shutdown(10s);
+
+  collect.signal(SIGTERM);
+  collect.wait_exit(20s);
+  std::smatch summary;
+  const std::string out = collect.out_text();
+  unsigned long long received = 0;
+  if (std::regex_search(out, summary, std::regex("([0-9]+) spans accepted"))) {
+    received = std::stoull(summary[1].str());
+  }
+  const auto sent = exporter_stats();
+  std::printf(
+      "%s queue %u: produced %llu, received %llu, dropped by the queue %llu "
+      "(%.1f%%), export failures %llu; wall %.3f s; delivered %.0f spans/s; "
+      "peak RSS %.1f MiB%s\n",
+      settings.queue >= settings.spans ? "W7 " : "W7b", settings.queue,
+      static_cast<unsigned long long>(settings.spans), received,
+      static_cast<unsigned long long>(stats.spans_dropped),
+      100.0 * static_cast<double>(stats.spans_dropped) /
+          static_cast<double>(settings.spans),
+      static_cast<unsigned long long>(sent.spans_dropped()), wall,
+      static_cast<double>(received) / wall, rss,
+      flushed ? "" : " (force_flush timed out)");
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Settings settings;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--queue") {
+      settings.queue = static_cast<std::uint32_t>(std::stoul(argv[i + 1]));
+      settings.single = true;
+    } else if (flag == "--spans") {
+      settings.spans = std::stoull(argv[i + 1]);
+    } else if (flag == "--weft") {
+      settings.weft = argv[i + 1];
+    } else {
+      std::fprintf(stderr,
+                   "usage: weft_w7 [--queue N] [--spans N] [--weft PATH]\n");
+      return 2;
+    }
+  }
+  if (settings.single) return run_once(settings);
+  if (const int status = run_once(settings); status != 0) return status;
+  // W7b in a fresh process, so that its peak RSS is its own.
+  weft::testing::ChildProcess w7b({"/proc/self/exe", "--queue", "2048",
+                                   "--spans", std::to_string(settings.spans),
+                                   "--weft", settings.weft});
+  const auto status = w7b.wait_exit(300s);
+  std::fputs(w7b.out_text().c_str(), stdout);
+  std::fputs(w7b.err_text().c_str(), stderr);
+  return status.value_or(1);
+}
