@@ -46,7 +46,8 @@ const Json* member(const Json& object, const char* key) {
 }
 
 const Json& expect_object(const Json& value, const std::string& path) {
-  if (!value.is_object()) fail(path, "expected an object, found " + describe(value));
+  if (!value.is_object())
+    fail(path, "expected an object, found " + describe(value));
   return value;
 }
 
@@ -103,8 +104,10 @@ std::uint64_t uint64_member(const Json& object, const char* key,
     }
     if (ok) return result;
   }
-  fail(path + "." + key, "expected an unsigned 64-bit integer (a decimal "
-                         "string), found " + value->dump());
+  fail(path + "." + key,
+       "expected an unsigned 64-bit integer (a decimal "
+       "string), found " +
+           value->dump());
 }
 
 std::uint32_t uint32_member(const Json& object, const char* key,
@@ -207,8 +210,8 @@ bool all_zero(std::string_view hex) {
   return std::all_of(hex.begin(), hex.end(), [](char c) { return c == '0'; });
 }
 
-std::string required_id(const Json& object, const char* key,
-                        std::size_t bytes, const std::string& path) {
+std::string required_id(const Json& object, const char* key, std::size_t bytes,
+                        const std::string& path) {
   std::string id = id_member(object, key, bytes, path);
   if (id.empty()) fail(path + "." + key, "missing");
   if (all_zero(id)) fail(path + "." + key, "invalid (all zeros)");
@@ -256,7 +259,8 @@ std::string any_value_text(const Json& value, const std::string& path,
              [&](const Json& element, const std::string& element_path) {
                if (!first) text += ", ";
                first = false;
-               text += any_value_text(element, element_path, nullptr, depth + 1);
+               text +=
+                   any_value_text(element, element_path, nullptr, depth + 1);
              });
     return text + "]";
   }
@@ -293,8 +297,8 @@ std::vector<AttributeRecord> attributes_member(const Json& object,
              AttributeRecord attribute;
              attribute.key = string_member(entry, "key", entry_path);
              if (const Json* value = member(entry, "value")) {
-               attribute.text =
-                   any_value_text(*value, entry_path + ".value", &attribute.raw);
+               attribute.text = any_value_text(*value, entry_path + ".value",
+                                               &attribute.raw);
              }
              if (attribute.raw.empty()) attribute.raw = attribute.text;
              attributes.push_back(std::move(attribute));
@@ -315,10 +319,10 @@ void read_span(const Json& json, const std::string& path,
   span.parent_span_id = id_member(json, "parentSpanId", 8, path);
   if (all_zero(span.parent_span_id)) span.parent_span_id.clear();
   span.name = string_member(json, "name", path);
-  span.kind = enum_member(json, "kind", path,
-                          {"SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL",
-                           "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT",
-                           "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"});
+  span.kind = enum_member(
+      json, "kind", path,
+      {"SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER",
+       "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"});
   span.start_ns = uint64_member(json, "startTimeUnixNano", path);
   span.end_ns = uint64_member(json, "endTimeUnixNano", path);
   span.attributes = attributes_member(json, path);
@@ -329,23 +333,24 @@ void read_span(const Json& json, const std::string& path,
     ++span.event_count;
   });
   span.dropped_events_count = uint32_member(json, "droppedEventsCount", path);
-  for_each(json, "links", path, [&](const Json& link_json, const std::string& p) {
-    expect_object(link_json, p);
-    LinkRecord link;
-    link.trace_id = required_id(link_json, "traceId", 16, p);
-    link.span_id = required_id(link_json, "spanId", 8, p);
-    link.trace_state = string_member(link_json, "traceState", p);
-    link.attributes = attributes_member(link_json, p);
-    link.dropped_attributes_count =
-        uint32_member(link_json, "droppedAttributesCount", p);
-    span.links.push_back(std::move(link));
-  });
+  for_each(json, "links", path,
+           [&](const Json& link_json, const std::string& p) {
+             expect_object(link_json, p);
+             LinkRecord link;
+             link.trace_id = required_id(link_json, "traceId", 16, p);
+             link.span_id = required_id(link_json, "spanId", 8, p);
+             link.trace_state = string_member(link_json, "traceState", p);
+             link.attributes = attributes_member(link_json, p);
+             link.dropped_attributes_count =
+                 uint32_member(link_json, "droppedAttributesCount", p);
+             span.links.push_back(std::move(link));
+           });
   span.dropped_links_count = uint32_member(json, "droppedLinksCount", path);
   if (const Json* status = member(json, "status")) {
     expect_object(*status, path + ".status");
-    span.status_code =
-        enum_member(*status, "code", path + ".status",
-                    {"STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"});
+    span.status_code = enum_member(
+        *status, "code", path + ".status",
+        {"STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"});
     span.status_message = string_member(*status, "message", path + ".status");
   }
   spans.push_back(std::move(span));
@@ -354,13 +359,16 @@ void read_span(const Json& json, const std::string& path,
 void read_request(const Json& request, std::size_t line_number,
                   std::vector<SpanRecord>& spans) {
   if (!request.is_object()) {
-    fail("the line", "not OTLP/JSON: expected an ExportTraceServiceRequest "
-                     "object, found " + describe(request));
+    fail("the line",
+         "not OTLP/JSON: expected an ExportTraceServiceRequest "
+         "object, found " +
+             describe(request));
   }
   if (!request.empty() && member(request, "resourceSpans") == nullptr) {
-    fail("the line", "not OTLP/JSON: no \"resourceSpans\" (an "
-                     "ExportTraceServiceRequest, as `weft collect` writes, "
-                     "was expected)");
+    fail("the line",
+         "not OTLP/JSON: no \"resourceSpans\" (an "
+         "ExportTraceServiceRequest, as `weft collect` writes, "
+         "was expected)");
   }
   for_each(request, "resourceSpans", "",
            [&](const Json& resource_spans, const std::string& path) {
@@ -373,20 +381,21 @@ void read_request(const Json& request, std::size_t line_number,
                  if (attribute.key == "service.name") service = attribute.raw;
                }
              }
-             for_each(resource_spans, "scopeSpans", path,
-                      [&](const Json& scope_spans, const std::string& scope_path) {
-                        expect_object(scope_spans, scope_path);
-                        std::string scope;
-                        if (const Json* s = member(scope_spans, "scope")) {
-                          expect_object(*s, scope_path + ".scope");
-                          scope = string_member(*s, "name", scope_path + ".scope");
-                        }
-                        for_each(scope_spans, "spans", scope_path,
-                                 [&](const Json& span, const std::string& p) {
-                                   read_span(span, p, service, scope,
-                                             line_number, spans);
-                                 });
-                      });
+             for_each(
+                 resource_spans, "scopeSpans", path,
+                 [&](const Json& scope_spans, const std::string& scope_path) {
+                   expect_object(scope_spans, scope_path);
+                   std::string scope;
+                   if (const Json* s = member(scope_spans, "scope")) {
+                     expect_object(*s, scope_path + ".scope");
+                     scope = string_member(*s, "name", scope_path + ".scope");
+                   }
+                   for_each(scope_spans, "spans", scope_path,
+                            [&](const Json& span, const std::string& p) {
+                              read_span(span, p, service, scope, line_number,
+                                        spans);
+                            });
+                 });
            });
 }
 
@@ -490,10 +499,9 @@ TraceSet::TraceSet(std::vector<SpanRecord> spans) : spans_(std::move(spans)) {
                        return a->start_ns < b->start_ns;
                      });
   }
-  std::stable_sort(traces_.begin(), traces_.end(),
-                   [](const Trace& a, const Trace& b) {
-                     return a.start_ns < b.start_ns;
-                   });
+  std::stable_sort(
+      traces_.begin(), traces_.end(),
+      [](const Trace& a, const Trace& b) { return a.start_ns < b.start_ns; });
 }
 
 const TraceSet::Trace* TraceSet::find_trace(std::string_view trace_id) const {

@@ -1,0 +1,154 @@
+// `weft view FILE...`: reads the OTLP/JSON lines that `weft collect` writes
+// and prints, per trace, a waterfall with each span's links; --mermaid
+// writes a Mermaid diagram of the same traces. See print_help().
+#include "subcommands.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "view_model.h"
+#include "view_render.h"
+
+namespace weft::tools {
+namespace {
+
+void print_help(std::FILE* out) {
+  std::fputs(
+      "usage: weft view [options] FILE...\n"
+      "\n"
+      "Shows the traces in FILE (OTLP/JSON lines, as `weft collect --out`\n"
+      "writes them; '-' reads stdin): per trace a waterfall of its spans\n"
+      "(tree by parent, start offset, duration, a bar, status) and under\n"
+      "each span its links (relationship, the linked span and its trace,\n"
+      "attributes), the links pointing at it, and dropped counts.\n"
+      "\n"
+      "  --trace ID       only traces whose id starts with ID\n"
+      "  --span NAME      only traces with a span named NAME\n"
+      "  --service NAME   only traces with a span of service NAME\n"
+      "  --linked         also the traces linked to or from those selected\n"
+      "  --mermaid FILE   also write a Mermaid diagram of the shown traces\n"
+      "                   (a subgraph per trace, dotted arrows for links)\n"
+      "  --width N        width of the timeline bars (default 40)\n"
+      "  -h, --help       this text\n",
+      out);
+}
+
+bool read_file(const std::string& path, std::vector<view::SpanRecord>& spans,
+               std::string& error) {
+  if (path == "-")
+    return view::read_otlp_json_lines(std::cin, "stdin", spans, error);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path + ": cannot open: " + std::strerror(errno);
+    return false;
+  }
+  return view::read_otlp_json_lines(in, path, spans, error);
+}
+
+}  // namespace
+
+int run_view(int argc, char** argv) {
+  view::Filter filter;
+  view::WaterfallOptions waterfall;
+  std::string mermaid_path;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    const auto value = [&](std::string& out) {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "weft view: %s needs a value (see --help)\n",
+                     argv[i]);
+        return false;
+      }
+      out = argv[++i];
+      return true;
+    };
+    if (flag == "-h" || flag == "--help") {
+      print_help(stdout);
+      return 0;
+    } else if (flag == "--trace") {
+      if (!value(filter.trace_id)) return 2;
+    } else if (flag == "--span") {
+      if (!value(filter.span_name)) return 2;
+    } else if (flag == "--service") {
+      if (!value(filter.service)) return 2;
+    } else if (flag == "--linked") {
+      filter.linked = true;
+    } else if (flag == "--mermaid") {
+      if (!value(mermaid_path)) return 2;
+    } else if (flag == "--width") {
+      std::string text;
+      if (!value(text)) return 2;
+      char* end = nullptr;
+      const unsigned long width = std::strtoul(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || width < 4 || width > 400) {
+        std::fprintf(stderr, "weft view: --width takes 4 to 400, not '%s'\n",
+                     text.c_str());
+        return 2;
+      }
+      waterfall.bar_width = width;
+    } else if (flag.size() > 1 && flag[0] == '-') {
+      std::fprintf(stderr, "weft view: unknown option '%s' (see --help)\n",
+                   argv[i]);
+      return 2;
+    } else {
+      files.emplace_back(flag);
+    }
+  }
+  if (files.empty()) {
+    std::fprintf(stderr, "weft view: which file? (see --help)\n");
+    return 2;
+  }
+  // Trace ids are shown and matched in lowercase.
+  for (char& c : filter.trace_id) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+
+  std::vector<view::SpanRecord> spans;
+  for (const std::string& file : files) {
+    std::string error;
+    if (!read_file(file, spans, error)) {
+      std::fprintf(stderr, "weft view: %s\n", error.c_str());
+      return 1;
+    }
+  }
+  if (spans.empty()) {
+    std::fprintf(stderr, "weft view: no spans in the input\n");
+    return 1;
+  }
+  const view::TraceSet traces(std::move(spans));
+  const auto shown = view::select_traces(traces, filter);
+  if (shown.empty()) {
+    std::fprintf(stderr,
+                 "weft view: no trace matches the filters (%zu "
+                 "traces in the input)\n",
+                 traces.traces().size());
+    return 1;
+  }
+  const std::string text = view::render_waterfall(traces, shown, waterfall);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+
+  if (!mermaid_path.empty()) {
+    const std::string diagram = view::render_mermaid(traces, shown);
+    std::ofstream out(mermaid_path, std::ios::binary | std::ios::trunc);
+    out << diagram;
+    out.close();
+    if (!out) {
+      std::fprintf(stderr, "weft view: cannot write '%s': %s\n",
+                   mermaid_path.c_str(), std::strerror(errno));
+      return 1;
+    }
+    std::fprintf(stderr, "weft view: wrote the Mermaid diagram to %s\n",
+                 mermaid_path.c_str());
+  }
+  return 0;
+}
+
+}  // namespace weft::tools
