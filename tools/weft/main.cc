@@ -1,6 +1,7 @@
 // weft: the command-line companion of the weft tracing SDK.
 //
 //   weft collect ...      receive OTLP/gRPC spans, store them as OTLP/JSON
+//   weft view FILE ...    show stored traces and their links
 //
 // Each subcommand lives in its own file (see subcommands.h); this file only
 // dispatches.
@@ -22,6 +23,8 @@ constexpr Subcommand kSubcommands[] = {
     {"collect",
      "receive spans over OTLP/gRPC and write them as OTLP/JSON lines",
      weft::tools::run_collect},
+    {"view", "show stored traces as waterfalls with their links (--mermaid)",
+     weft::tools::run_view},
 };
 
 void print_usage(std::FILE* out) {

@@ -8,4 +8,7 @@ namespace weft::tools {
 // `weft collect`: an OTLP/gRPC receiver that stores requests as OTLP/JSON.
 int run_collect(int argc, char** argv);
 
+// `weft view`: waterfalls and Mermaid diagrams of stored traces (view.cc).
+int run_view(int argc, char** argv);
+
 }  // namespace weft::tools
