@@ -48,6 +48,15 @@ struct FakeExporterState {
     std::lock_guard<std::mutex> lock(mutex);
     return span_names.size();
   }
+  // Copies taken under the mutex (an export may be running meanwhile).
+  std::vector<std::string> names() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return span_names;
+  }
+  std::vector<std::size_t> sizes() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return batch_sizes;
+  }
 
   std::mutex mutex;
   std::condition_variable changed;

@@ -1,0 +1,412 @@
+// Tests of the batch span processor: a bounded queue that drops and counts
+// without blocking, force_flush and shutdown that deliver everything queued,
+// the schedule delay and batch size triggers, concurrent producers (this file
+// also runs under TSan), the exporter's shutdown called once, and the
+// OTEL_BSP_* variables.
+//
+// The FakeExporter's gate holds an export in progress, so that the queue
+// fills deterministically; waits are on conditions with deadlines.
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fake_environment.h"
+#include "fake_exporter.h"
+#include "fake_logger.h"
+#include "weft/sdk/batch_span_processor.h"
+
+namespace {
+
+using std::chrono::milliseconds;
+using weft::sdk::BatchOptions;
+using weft::sdk::SpanData;
+using weft::sdk::SpanProcessor;
+using weft::testing::FakeEnvironment;
+using weft::testing::FakeExporter;
+using weft::testing::FakeExporterState;
+using weft::testing::FakeLogger;
+
+constexpr milliseconds kDeadline(10000);
+constexpr auto kNever = std::chrono::hours(1);
+
+std::unique_ptr<SpanData> make_span(const std::string& name) {
+  auto span = std::make_unique<SpanData>();
+  span->name = span->arena.copy(name);
+  return span;
+}
+
+struct Batch {
+  explicit Batch(BatchOptions options = quiet(),
+                 const FakeEnvironment* environment = nullptr) {
+    static const FakeEnvironment kEmpty;
+    options.logger = logger;
+    options.environment = environment ? environment : &kEmpty;
+    auto made = weft::sdk::make_batch_processor(
+        std::make_unique<FakeExporter>(exporter), options);
+    REQUIRE(made.has_value());
+    processor = std::move(made).value();
+  }
+
+  // Options under which only force_flush, shutdown or a full batch export.
+  static BatchOptions quiet() {
+    BatchOptions options;
+    options.schedule_delay = kNever;
+    return options;
+  }
+
+  void end_spans(int count, const std::string& prefix = "s") {
+    for (int i = 0; i < count; ++i) {
+      processor->on_end(make_span(prefix + std::to_string(i)));
+    }
+  }
+
+  std::shared_ptr<FakeExporterState> exporter =
+      std::make_shared<FakeExporterState>();
+  std::shared_ptr<FakeLogger> logger = std::make_shared<FakeLogger>();
+  std::unique_ptr<SpanProcessor> processor;
+};
+
+std::vector<std::string> names(int count, const std::string& prefix = "s") {
+  std::vector<std::string> result;
+  for (int i = 0; i < count; ++i) result.push_back(prefix + std::to_string(i));
+  return result;
+}
+
+// Runs `work` on another thread and reports whether it finished within the
+// deadline (the caller then unblocks whatever it was waiting on).
+template <class Work>
+bool finishes_in_time(Work work, milliseconds deadline = kDeadline) {
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
+  std::thread runner([&] {
+    work();
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      done = true;
+    }
+    finished.notify_all();
+  });
+  bool in_time;
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    in_time = finished.wait_for(lock, deadline, [&] { return done; });
+  }
+  runner.join();
+  return in_time;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a full queue drops spans and counts them without blocking the caller",
+    "[batch]") {
+  BatchOptions options = Batch::quiet();
+  options.max_queue_size = 4;
+  options.max_export_batch_size = 1;
+  Batch batch(options);
+  batch.exporter->close_gate();
+
+  // The first span reaches the exporter, which holds it at the gate...
+  batch.processor->on_end(make_span("s0"));
+  REQUIRE(batch.exporter->wait_until(
+      [](FakeExporterState& s) { return s.exports_started == 1; }));
+  // ...so the next four fill the queue and the three after it are dropped.
+  const bool returned = finishes_in_time([&] {
+    for (int i = 1; i < 8; ++i) {
+      batch.processor->on_end(make_span("s" + std::to_string(i)));
+    }
+  });
+  const auto stats = batch.processor->stats();
+  batch.exporter->open_gate();
+  CHECK(returned);
+  CHECK(stats.spans_dropped == 3);
+  CHECK(stats.spans_exported == 0);
+  CHECK(batch.logger->count_containing({"queue is full"}) == 1);
+
+  REQUIRE(batch.processor->force_flush(kDeadline));
+  CHECK(batch.exporter->names() == names(5));
+  CHECK(batch.processor->stats().spans_exported == 5);
+  CHECK(batch.processor->stats().spans_dropped == 3);
+}
+
+TEST_CASE("force_flush delivers every span ended before it, in order",
+          "[batch]") {
+  BatchOptions options = Batch::quiet();
+  options.max_export_batch_size = 100;
+  Batch batch(options);
+  batch.end_spans(1000);
+  CHECK(batch.processor->force_flush(kDeadline));
+  CHECK(batch.exporter->names() == names(1000));
+  for (std::size_t size : batch.exporter->sizes()) CHECK(size <= 100);
+  CHECK(batch.exporter->force_flush_calls == 1);
+  CHECK(batch.processor->stats().spans_exported == 1000);
+
+  SECTION("and again for spans ended after the first flush") {
+    batch.end_spans(3, "t");
+    CHECK(batch.processor->force_flush(kDeadline));
+    CHECK(batch.exporter->spans() == 1003);
+  }
+  SECTION("and an empty queue flushes at once") {
+    CHECK(batch.processor->force_flush(kDeadline));
+    CHECK(batch.exporter->spans() == 1000);
+  }
+}
+
+TEST_CASE("force_flush returns false when the export does not finish in time",
+          "[batch]") {
+  Batch batch;
+  batch.exporter->close_gate();
+  batch.end_spans(2);
+  CHECK_FALSE(batch.processor->force_flush(milliseconds(20)));
+  batch.exporter->open_gate();
+  CHECK(batch.processor->force_flush(kDeadline));
+  CHECK(batch.exporter->spans() == 2);
+}
+
+TEST_CASE("force_flush reports the exporter's own flush result", "[batch]") {
+  Batch batch;
+  batch.exporter->force_flush_result = false;
+  batch.end_spans(1);
+  CHECK_FALSE(batch.processor->force_flush(kDeadline));
+  CHECK(batch.exporter->spans() == 1);
+}
+
+TEST_CASE(
+    "shutdown exports everything queued, shuts the exporter down once and is "
+    "idempotent",
+    "[batch]") {
+  Batch batch;
+  batch.end_spans(500);
+  CHECK(batch.processor->shutdown(kDeadline));
+  CHECK(batch.exporter->names() == names(500));
+  CHECK(batch.exporter->shutdown_calls == 1);
+  CHECK(batch.processor->stats().spans_exported == 500);
+  CHECK(batch.processor->stats().spans_dropped == 0);
+
+  CHECK(batch.processor->shutdown(kDeadline));
+  CHECK(batch.processor->force_flush(kDeadline));
+  batch.processor.reset();
+  CHECK(batch.exporter->shutdown_calls == 1);
+}
+
+TEST_CASE("shutdown during an export waits for it and loses nothing queued",
+          "[batch]") {
+  BatchOptions options = Batch::quiet();
+  options.max_export_batch_size = 1;
+  Batch batch(options);
+  batch.exporter->close_gate();
+  batch.end_spans(1);
+  REQUIRE(batch.exporter->wait_until(
+      [](FakeExporterState& s) { return s.exports_started == 1; }));
+  batch.processor->on_end(make_span("s1"));
+  batch.processor->on_end(make_span("s2"));
+
+  bool shut_down = false;
+  std::thread closer([&] { shut_down = batch.processor->shutdown(kDeadline); });
+  batch.exporter->open_gate();
+  closer.join();
+  CHECK(shut_down);
+  CHECK(batch.exporter->names() == names(3));
+  CHECK(batch.exporter->shutdown_calls == 1);
+}
+
+TEST_CASE("shutdown returns false when the exporter is stuck past the timeout",
+          "[batch]") {
+  Batch batch;
+  batch.exporter->close_gate();
+  batch.end_spans(1);
+  CHECK_FALSE(batch.processor->shutdown(milliseconds(20)));
+  CHECK(batch.exporter->shutdown_calls == 1);
+  batch.exporter->open_gate();
+}
+
+TEST_CASE("spans ended after shutdown are dropped and counted", "[batch]") {
+  Batch batch;
+  batch.end_spans(2);
+  REQUIRE(batch.processor->shutdown(kDeadline));
+  batch.end_spans(5, "late");
+  CHECK(batch.processor->stats().spans_dropped == 5);
+  CHECK(batch.processor->stats().spans_exported == 2);
+  CHECK(batch.exporter->spans() == 2);
+  CHECK(batch.exporter->export_calls == 1);
+  CHECK(batch.logger->count_containing({"dropped"}) >= 1);
+}
+
+TEST_CASE("the destructor flushes and shuts the exporter down once",
+          "[batch]") {
+  Batch batch;
+  batch.end_spans(7);
+  batch.processor.reset();
+  CHECK(batch.exporter->names() == names(7));
+  CHECK(batch.exporter->shutdown_calls == 1);
+}
+
+TEST_CASE("concurrent shutdowns shut the exporter down exactly once",
+          "[batch]") {
+  Batch batch;
+  batch.end_spans(50);
+  std::vector<std::thread> closers;
+  std::atomic<int> succeeded{0};
+  for (int i = 0; i < 4; ++i) {
+    closers.emplace_back([&] {
+      if (batch.processor->shutdown(kDeadline)) ++succeeded;
+    });
+  }
+  for (auto& closer : closers) closer.join();
+  CHECK(succeeded == 4);
+  batch.processor.reset();
+  CHECK(batch.exporter->shutdown_calls == 1);
+  CHECK(batch.exporter->spans() == 50);
+}
+
+TEST_CASE(
+    "spans from concurrent producers are each exported once or counted as "
+    "dropped",
+    "[batch]") {
+  BatchOptions options;
+  options.max_queue_size = 256;
+  options.max_export_batch_size = 64;
+  options.schedule_delay = milliseconds(2);
+  Batch batch(options);
+  constexpr int kThreads = 4;
+  constexpr int kSpansPerThread = 5000;
+  std::atomic<bool> go{false};
+  std::vector<std::thread> producers;
+  for (int t = 0; t < kThreads; ++t) {
+    producers.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      batch.end_spans(kSpansPerThread, "t" + std::to_string(t) + "-");
+    });
+  }
+  std::thread flusher([&] {
+    while (!go.load()) std::this_thread::yield();
+    for (int i = 0; i < 20; ++i) batch.processor->force_flush(kDeadline);
+  });
+  go = true;
+  for (auto& producer : producers) producer.join();
+  flusher.join();
+  REQUIRE(batch.processor->shutdown(kDeadline));
+
+  const auto stats = batch.processor->stats();
+  CHECK(stats.spans_exported + stats.spans_dropped ==
+        std::uint64_t{kThreads} * kSpansPerThread);
+  CHECK(batch.exporter->spans() == stats.spans_exported);
+  const auto exported = batch.exporter->names();
+  const std::set<std::string> unique(exported.begin(), exported.end());
+  CHECK(unique.size() == exported.size());
+  for (std::size_t size : batch.exporter->sizes()) CHECK(size <= 64);
+  CHECK(batch.exporter->shutdown_calls == 1);
+}
+
+TEST_CASE("the schedule delay exports queued spans without a flush",
+          "[batch]") {
+  BatchOptions options;
+  options.schedule_delay = milliseconds(10);
+  Batch batch(options);
+  batch.end_spans(3);
+  CHECK(batch.exporter->wait_until(
+      [](FakeExporterState& s) { return s.span_names.size() == 3; }));
+  CHECK(batch.exporter->force_flush_calls == 0);
+}
+
+TEST_CASE("a full batch is exported before the schedule delay", "[batch]") {
+  BatchOptions options = Batch::quiet();
+  options.max_export_batch_size = 10;
+  Batch batch(options);
+  batch.end_spans(25);
+  CHECK(batch.exporter->wait_until(
+      [](FakeExporterState& s) { return s.span_names.size() >= 20; }));
+  CHECK(batch.exporter->force_flush_calls == 0);
+  for (std::size_t size : batch.exporter->sizes()) CHECK(size <= 10);
+}
+
+TEST_CASE("a batch never exceeds the queue size", "[batch]") {
+  BatchOptions options = Batch::quiet();
+  options.max_queue_size = 4;
+  options.max_export_batch_size = 100;
+  Batch batch(options);
+  batch.end_spans(4);
+  // Four queued spans are a full batch: exported without a flush.
+  CHECK(batch.exporter->wait_until(
+      [](FakeExporterState& s) { return s.span_names.size() == 4; }));
+  CHECK(batch.processor->stats().spans_dropped == 0);
+}
+
+TEST_CASE("export failures are counted and logged", "[batch]") {
+  Batch batch;
+  batch.exporter->result = weft::sdk::ExportResult::kFailure;
+  batch.end_spans(10);
+  batch.processor->force_flush(kDeadline);
+  CHECK(batch.processor->stats().spans_export_failed == 10);
+  CHECK(batch.processor->stats().spans_exported == 0);
+  CHECK(batch.logger->count_containing({"failed", "10 spans"}) == 1);
+}
+
+TEST_CASE("make_batch_processor rejects a missing exporter and zero sizes",
+          "[batch]") {
+  const FakeEnvironment environment;
+  BatchOptions options;
+  options.environment = &environment;
+  SECTION("no exporter") {
+    auto made = weft::sdk::make_batch_processor(nullptr, options);
+    REQUIRE_FALSE(made.has_value());
+    CHECK(made.error().code == weft::sdk::Error::kMissingComponent);
+  }
+  SECTION("a zero queue size in code") {
+    options.max_queue_size = 0;
+    auto made = weft::sdk::make_batch_processor(
+        std::make_unique<FakeExporter>(), options);
+    REQUIRE_FALSE(made.has_value());
+    CHECK(made.error().code == weft::sdk::Error::kInvalidOption);
+    CHECK(made.error().message.find("max_queue_size") != std::string::npos);
+  }
+  SECTION("a zero batch size in code") {
+    options.max_export_batch_size = 0;
+    auto made = weft::sdk::make_batch_processor(
+        std::make_unique<FakeExporter>(), options);
+    REQUIRE_FALSE(made.has_value());
+    CHECK(made.error().code == weft::sdk::Error::kInvalidOption);
+  }
+}
+
+TEST_CASE("OTEL_BSP_* variables override the options", "[batch]") {
+  SECTION("OTEL_BSP_MAX_QUEUE_SIZE bounds the queue") {
+    const FakeEnvironment environment{{"OTEL_BSP_MAX_QUEUE_SIZE", "2"},
+                                      {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "1"}};
+    BatchOptions options = Batch::quiet();
+    options.max_queue_size = 100;
+    Batch batch(options, &environment);
+    batch.exporter->close_gate();
+    batch.end_spans(1);
+    REQUIRE(batch.exporter->wait_until(
+        [](FakeExporterState& s) { return s.exports_started == 1; }));
+    batch.end_spans(4, "more");
+    CHECK(batch.processor->stats().spans_dropped == 2);
+    batch.exporter->open_gate();
+  }
+  SECTION("OTEL_BSP_MAX_EXPORT_BATCH_SIZE bounds each export") {
+    const FakeEnvironment environment{{"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "3"}};
+    Batch batch(Batch::quiet(), &environment);
+    batch.end_spans(10);
+    REQUIRE(batch.processor->force_flush(kDeadline));
+    const auto sizes = batch.exporter->sizes();
+    CHECK(std::accumulate(sizes.begin(), sizes.end(), std::size_t{0}) == 10);
+    for (std::size_t size : sizes) CHECK(size <= 3);
+  }
+  SECTION("OTEL_BSP_SCHEDULE_DELAY sets the schedule delay") {
+    const FakeEnvironment environment{{"OTEL_BSP_SCHEDULE_DELAY", "10"}};
+    Batch batch(Batch::quiet(), &environment);
+    batch.end_spans(2);
+    CHECK(batch.exporter->wait_until(
+        [](FakeExporterState& s) { return s.span_names.size() == 2; }));
+  }
+}
