@@ -26,8 +26,14 @@ namespace {
 
 constexpr int kSpansPerRequest = 512;
 
-// 512 finished spans, each with 32 links of 3 attributes.
-weft::sdk::SpanBatch record_w3_spans() {
+// 512 finished spans, each with 32 links of 3 attributes, and the provider
+// that owns their resource and scope (it must outlive them).
+struct RecordedSpans {
+  std::shared_ptr<weft::sdk::TracerProvider> provider;
+  weft::sdk::SpanBatch spans;
+};
+
+RecordedSpans record_w3_spans() {
   auto store = std::make_shared<weft::exporters::InMemorySpanStore>();
   weft::sdk::TracerProviderOptions options;
   options.service_name = "w8";
@@ -53,11 +59,12 @@ weft::sdk::SpanBatch record_w3_spans() {
         .end();
   }
   provider.value()->shutdown();
-  return store->take_all();
+  return RecordedSpans{provider.value(), store->take_all()};
 }
 
 void W8_otlp_translate_512_w3_spans(benchmark::State& state) {
-  const weft::sdk::SpanBatch spans = record_w3_spans();
+  const RecordedSpans recorded = record_w3_spans();
+  const weft::sdk::SpanBatch& spans = recorded.spans;
   if (spans.size() != kSpansPerRequest) {
     state.SkipWithError("could not record the spans");
     return;

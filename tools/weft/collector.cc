@@ -2,6 +2,7 @@
 
 #include <google/protobuf/arena.h>
 #include <grpc/compression.h>
+#include <grpcpp/support/proto_buffer_reader.h>
 
 #include <algorithm>
 #include <fstream>
@@ -89,18 +90,14 @@ grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
   }
   changed.notify_all();
 
-  std::vector<grpc::Slice> slices;
-  std::string bytes;
-  if (request_bytes.Dump(&slices).ok()) {
-    bytes.reserve(request_bytes.Length());
-    for (const grpc::Slice& slice : slices) {
-      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-  }
   google::protobuf::Arena arena;
   auto* request =
       google::protobuf::Arena::CreateMessage<ExportTraceServiceRequest>(&arena);
-  if (!request->ParseFromString(bytes)) {
+  // Parsed straight from gRPC's slices, without copying them first.
+  grpc::ByteBuffer readable(request_bytes);
+  grpc::ProtoBufferReader reader(&readable);
+  const std::size_t size = request_bytes.Length();
+  if (!reader.status().ok() || !request->ParseFromZeroCopyStream(&reader)) {
     {
       std::lock_guard<std::mutex> lock(mutex);
       ++stats.requests_malformed;
@@ -108,7 +105,7 @@ grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
     changed.notify_all();
     const std::string problem =
         "cannot decode an ExportTraceServiceRequest from " +
-        std::to_string(bytes.size()) + " bytes sent by " + context->peer();
+        std::to_string(size) + " bytes sent by " + context->peer();
     if (options.on_malformed) options.on_malformed(problem);
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "weft collect: " + problem);

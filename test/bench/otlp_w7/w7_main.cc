@@ -14,8 +14,6 @@
 // Run: weft_w7            (W7, then W7b in a child process)
 //      weft_w7 --queue N [--spans N] [--weft PATH]   (one run)
 // Sample run: see the README's benchmark table.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -42,10 +40,19 @@ struct Settings {
   bool single = false;
 };
 
+// VmHWM (the peak resident set of this process image). Not getrusage():
+// its ru_maxrss survives execve, so a child spawned by a big parent would
+// report the parent's peak.
 double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
+  std::FILE* status = std::fopen("/proc/self/status", "r");
+  if (status == nullptr) return -1;
+  char line[256];
+  double kib = -1;
+  while (std::fgets(line, sizeof line, status) != nullptr) {
+    if (std::strncmp(line, "VmHWM:", 6) == 0) kib = std::atof(line + 6);
+  }
+  std::fclose(status);
+  return kib / 1024.0;
 }
 
 int run_once(const Settings& settings) {
@@ -111,6 +118,9 @@ int run_once(const Settings& settings) {
                       {"express", true}})
         .end();
   }
+  const double produced_in =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
   const bool flushed = provider.value()->force_flush(120s);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
@@ -131,7 +141,7 @@ int run_once(const Settings& settings) {
   std::printf(
       "%s queue %u: produced %llu, received %llu, dropped by the queue %llu "
       "(%.1f%%), export failures %llu; wall %.3f s; delivered %.0f spans/s; "
-      "peak RSS %.1f MiB%s\n",
+      "peak RSS %.1f MiB%s (producing took %.3f s)\n",
       settings.queue >= settings.spans ? "W7 " : "W7b", settings.queue,
       static_cast<unsigned long long>(settings.spans), received,
       static_cast<unsigned long long>(stats.spans_dropped),
@@ -139,7 +149,7 @@ int run_once(const Settings& settings) {
           static_cast<double>(settings.spans),
       static_cast<unsigned long long>(sent.spans_dropped()), wall,
       static_cast<double>(received) / wall, rss,
-      flushed ? "" : " (force_flush timed out)");
+      flushed ? "" : " (force_flush timed out)", produced_in);
   std::fflush(stdout);
   return 0;
 }
