@@ -16,7 +16,7 @@
 //   auto span = tracer->start_span("consume",
 //                                  weft::StartSpanOptions{}.with_parent(parent));
 //
-// Propagators are immutable and thread-safe; carriers adapters are views, one
+// Propagators are immutable and thread-safe; carrier adapters are views, one
 // thread at a time. Nothing here throws: an exception from a user's carrier is
 // caught, and extraction then yields the context it started from.
 #pragma once
@@ -49,7 +49,8 @@ class ValueSink {
                          !std::is_same_v<std::decay_t<F>, ValueSink> &&
                          std::is_invocable_v<F&, std::string_view>>>
   ValueSink(F& f) noexcept  // NOLINT: implicit, like a function reference
-      : object_(static_cast<void*>(&f)), call_(&invoke<F>) {}
+      : object_(const_cast<void*>(static_cast<const void*>(&f))),
+        call_(&invoke<F>) {}
 
   void operator()(std::string_view value) const { call_(object_, value); }
 

@@ -17,6 +17,7 @@
 // allocate at most a bounded amount. Free functions without state: thread-safe.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -79,6 +80,38 @@ constexpr int lower_hex_byte(char high, char low) noexcept {
   const int h = lower_hex_value(high);
   const int l = lower_hex_value(low);
   return h < 0 || l < 0 ? -1 : (h << 4 | l);
+}
+
+// Digit values of lowercase hex characters; 0x10 marks every other byte.
+struct LowerHexTable {
+  std::uint8_t value[256];
+  constexpr LowerHexTable() : value() {
+    for (int c = 0; c < 256; ++c) {
+      const int v = lower_hex_value(static_cast<char>(c));
+      value[c] = static_cast<std::uint8_t>(v < 0 ? 0x10 : v);
+    }
+  }
+};
+inline constexpr LowerHexTable kLowerHexTable{};
+
+// Decodes 2*Id::kSize lowercase hex characters into a valid (non-zero) id:
+// the traceparent hot path, without a branch per character.
+template <class Id>
+std::optional<Id> decode_lower_hex_id(const char* hex) noexcept {
+  std::array<std::uint8_t, Id::kSize> bytes{};
+  unsigned invalid = 0;
+  unsigned any = 0;
+  for (std::size_t i = 0; i < Id::kSize; ++i) {
+    const unsigned high =
+        kLowerHexTable.value[static_cast<unsigned char>(hex[2 * i])];
+    const unsigned low =
+        kLowerHexTable.value[static_cast<unsigned char>(hex[2 * i + 1])];
+    invalid |= high | low;
+    bytes[i] = static_cast<std::uint8_t>(high << 4 | low);
+    any |= bytes[i];
+  }
+  if ((invalid & 0x10) != 0 || any == 0) return std::nullopt;
+  return Id(bytes);
 }
 
 // A strict reader of the JSON form: one object whose members are strings or
@@ -259,11 +292,9 @@ inline std::optional<SpanContext> parse_traceparent(
   }
   const int flags = detail::lower_hex_byte(value[53], value[54]);
   if (flags < 0) return std::nullopt;
-  const auto trace_id = TraceId::from_hex(value.substr(3, TraceId::kHexSize));
-  const auto span_id = SpanId::from_hex(value.substr(36, SpanId::kHexSize));
-  if (!trace_id || !span_id || !trace_id->is_valid() || !span_id->is_valid()) {
-    return std::nullopt;
-  }
+  const auto trace_id = detail::decode_lower_hex_id<TraceId>(value.data() + 3);
+  const auto span_id = detail::decode_lower_hex_id<SpanId>(value.data() + 36);
+  if (!trace_id || !span_id) return std::nullopt;
   return SpanContext(
       *trace_id, *span_id,
       TraceFlags(static_cast<std::uint8_t>(flags) & kKnownTraceFlags),
