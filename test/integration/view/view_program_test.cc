@@ -1,0 +1,160 @@
+// `weft view` as a program: bad input gets a message with the line and a
+// non-zero exit, never a crash; real output of `weft collect` is shown with
+// its links, filters and Mermaid diagram.
+#include <signal.h>
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "../otlp/child_process.h"
+#include "view_test_data.h"
+
+namespace weft::testing {
+namespace {
+
+constexpr auto kDeadline = std::chrono::seconds(60);
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Run run(const std::vector<std::string>& arguments) {
+  ChildProcess child(arguments);
+  REQUIRE(child.started());
+  const auto code = child.wait_exit(kDeadline);
+  REQUIRE(code.has_value());
+  return {*code, child.out_text(), child.err_text()};
+}
+
+struct TemporaryDirectory {
+  TemporaryDirectory() {
+    path = "/tmp/weft-view-XXXXXX";
+    REQUIRE(mkdtemp(path.data()) != nullptr);
+  }
+  ~TemporaryDirectory() {
+    for (const std::string& file : files) std::remove(file.c_str());
+    std::remove(path.c_str());
+  }
+  std::string file(const std::string& name, const std::string& text = "",
+                   bool create = true) {
+    files.push_back(path + "/" + name);
+    if (create) std::ofstream(files.back(), std::ios::binary) << text;
+    return files.back();
+  }
+  std::string path;
+  std::vector<std::string> files;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("weft view reports bad input with its line and exits 1",
+          "[view][program]") {
+  TemporaryDirectory directory;
+  const auto [line, text, expected] =
+      GENERATE(table<int, std::string, std::string>({
+          {__LINE__, "", "spans.jsonl: empty"},
+          {__LINE__, requests_line() + "\n{oops\n", "spans.jsonl:2: not JSON"},
+          {__LINE__, "{\"name\":\"not a request\"}\n",
+           "spans.jsonl:1: the line: not OTLP/JSON"},
+          {__LINE__, std::string("\x00\xff\xfe garbage\n\x01", 14),
+           "spans.jsonl:1: not JSON"},
+      }));
+  CAPTURE(line);
+  const std::string path = directory.file("spans.jsonl", text);
+  const Run result = run({WEFT_PROGRAM, "view", path});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::Contains(expected));
+  CHECK(result.out.empty());
+}
+
+TEST_CASE("weft view explains its usage errors", "[view][program]") {
+  CHECK(run({WEFT_PROGRAM, "view"}).exit_code == 2);
+  CHECK(run({WEFT_PROGRAM, "view", "--bogus", "x"}).exit_code == 2);
+  const Run missing = run({WEFT_PROGRAM, "view", "/nonexistent/spans.jsonl"});
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("cannot open"));
+  const Run help = run({WEFT_PROGRAM, "view", "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Catch::Contains("--mermaid FILE"));
+}
+
+TEST_CASE("weft view reads stdin and several files", "[view][program]") {
+  TemporaryDirectory directory;
+  const std::string first = directory.file("a.jsonl", requests_line() + "\n");
+  const std::string second = directory.file("b.jsonl", batch_line() + "\n");
+  const Run result = run({WEFT_PROGRAM, "view", first, second});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::StartsWith("3 traces, 5 spans, 3 links"));
+  const Run none = run({WEFT_PROGRAM, "view", first, second, "--service", "x"});
+  CHECK(none.exit_code == 1);
+  CHECK_THAT(none.err, Catch::Contains("no trace matches the filters"));
+}
+
+#ifdef WEFT_BATCH_SAMPLE
+TEST_CASE(
+    "weft view shows what weft collect received from a sample: links across "
+    "traces, dropped links, filters and the Mermaid diagram",
+    "[view][program][end_to_end][no_tsan]") {
+  TemporaryDirectory directory;
+  const std::string spans_file = directory.file("spans.jsonl", "", false);
+  const std::string mermaid_file = directory.file("spans.mmd", "", false);
+  ChildProcess collector({WEFT_PROGRAM, "collect", "--listen", "127.0.0.1:0",
+                          "--out", spans_file});
+  REQUIRE(collector.started());
+  const auto listening = collector.wait_for_line("listening on", kDeadline);
+  REQUIRE(listening.has_value());
+  const std::string address =
+      listening->substr(listening->find("listening on ") + 13);
+  // 40 items in one batch: over the default link limit of 32.
+  const Run sample = run({WEFT_BATCH_SAMPLE, "--otlp", address, "--items", "40",
+                          "--batch-size", "40", "--flush-interval", "0"});
+  REQUIRE(sample.exit_code == 0);
+  collector.signal(SIGINT);
+  REQUIRE(collector.wait_exit(kDeadline) == 0);
+
+  const Run all = run({WEFT_PROGRAM, "view", spans_file});
+  REQUIRE(all.exit_code == 0);
+  CHECK_THAT(all.out, Catch::StartsWith(
+                          "41 traces, 81 spans, 32 links (32 across traces, 0 "
+                          "to spans not in the input, 8 dropped by link "
+                          "limits)"));
+  CHECK_THAT(all.out, Catch::Contains("⚠ dropped: 8 links (over the link "
+                                      "limit; 32 kept)"));
+  CHECK_THAT(all.out,
+             Catch::Contains("⤷ batch_member → receive-item in trace"));
+  CHECK_THAT(all.out, Catch::Contains("original.item.id=\"item-31\""));
+  CHECK_THAT(all.out, Catch::Contains("└─ process-item"));
+
+  // Only the batch trace, then the batch with the items it links to.
+  const Run batch = run({WEFT_PROGRAM, "view", spans_file, "--span",
+                         "process-batch", "--mermaid", mermaid_file});
+  REQUIRE(batch.exit_code == 0);
+  CHECK_THAT(batch.out, Catch::StartsWith("1 trace, 41 spans, 32 links"));
+  const std::string diagram = read_text(mermaid_file);
+  CHECK_THAT(diagram, Catch::Contains("· process-batch · "
+                                      "batch-processor-service\"]"));
+  CHECK_THAT(diagram, Catch::Contains("<br/>trace "));  // linked, not shown
+  CHECK_THAT(diagram, Catch::Contains(" -.->|batch_member| s0\n"));
+  CHECK_THAT(diagram, Catch::Contains("  s0 --> s1\n"));
+
+  const Run linked = run({WEFT_PROGRAM, "view", spans_file, "--span",
+                          "process-batch", "--linked"});
+  CHECK_THAT(linked.out, Catch::StartsWith("33 traces, 73 spans"));
+  const Run by_service = run({WEFT_PROGRAM, "view", spans_file, "--service",
+                              "batch-processor-service"});
+  CHECK_THAT(by_service.out, Catch::StartsWith("41 traces"));
+}
+#endif
+
+}  // namespace weft::testing

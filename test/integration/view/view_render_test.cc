@@ -1,0 +1,134 @@
+#include "view_render.h"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "view_test_data.h"
+
+namespace weft::testing {
+namespace {
+
+using namespace tools::view;
+
+std::vector<SpanRecord> test_spans() {
+  std::istringstream in(requests_line() + "\n" + batch_line() + "\n");
+  std::vector<SpanRecord> spans;
+  std::string error;
+  REQUIRE(read_otlp_json_lines(in, "test", spans, error));
+  return spans;
+}
+
+std::vector<std::string> ids_of(
+    const std::vector<const TraceSet::Trace*>& shown) {
+  std::vector<std::string> ids;
+  for (const auto* trace : shown) ids.push_back(trace->trace_id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "weft view draws each trace as a tree with its links in both directions "
+    "and the dropped counts",
+    "[view][render]") {
+  const TraceSet traces(test_spans());
+  const std::string text =
+      render_waterfall(traces, select_traces(traces, {}), {});
+  CHECK_THAT(text, Catch::StartsWith(
+                       "3 traces, 5 spans, 3 links (3 across traces, 1 to "
+                       "spans not in the input, 2 dropped by link limits)"));
+  CHECK_THAT(text, Catch::Contains("trace 2cf7651916cd43dd8448eb211c80319c  "
+                                   "batcher  3 spans, 4.00ms, 3 links"));
+  CHECK_THAT(text, Catch::Contains("process-batch\n"));
+  CHECK_THAT(text, Catch::Contains("├─ process-item\n"));
+  CHECK_THAT(text, Catch::Contains("ERROR  └─ process-item  ✗ disk full"));
+  CHECK_THAT(text, Catch::Contains("⤷ batch_member → receive-item in trace "
+                                   "0af76519  batch.item.index=0\n"));
+  CHECK_THAT(text, Catch::Contains("(+1 attributes dropped)"));
+  CHECK_THAT(text, Catch::Contains("⤷ batch_member → span 22f067aa in trace "
+                                   "3df76519 (not in the input)"));
+  CHECK_THAT(text, Catch::Contains("⚠ dropped: 2 links (over the link limit; "
+                                   "3 kept)"));
+  CHECK_THAT(text, Catch::Contains("⤶ linked from process-batch in trace "
+                                   "2cf76519 as batch_member"));
+  // Traces come in start order; the child spans follow their parent.
+  CHECK(text.find("0af7651916cd43dd8448eb211c80319c") <
+        text.find("2cf7651916cd43dd8448eb211c80319c"));
+  CHECK(text.find("process-batch\n") < text.find("├─ process-item"));
+}
+
+TEST_CASE("weft view's bars place each span on its trace's timeline",
+          "[view][render]") {
+  const TraceSet traces(test_spans());
+  const std::string text = render_waterfall(
+      traces, select_traces(traces, {kBatchTrace, "", "", false}), {8});
+  // process-batch spans the trace; each child takes one half.
+  CHECK_THAT(text, Catch::Contains("|████████|"));
+  CHECK_THAT(text, Catch::Contains("|████    |  ok"));
+  CHECK_THAT(text, Catch::Contains("|    ████|  ERROR"));
+}
+
+TEST_CASE("weft view filters by trace id, span name and service",
+          "[view][render]") {
+  const TraceSet traces(test_spans());
+  const auto [line, filter, expected] =
+      GENERATE(table<int, Filter, std::vector<std::string>>({
+          {__LINE__, Filter{"2cf7", "", "", false}, {kBatchTrace}},
+          {__LINE__,
+           Filter{"", "receive-item", "", false},
+           {kRequestTraceA, kRequestTraceB}},
+          {__LINE__, Filter{"", "", "batcher", false}, {kBatchTrace}},
+          {__LINE__,
+           Filter{"", "process-batch", "", true},
+           {kRequestTraceA, kRequestTraceB, kBatchTrace}},
+          {__LINE__,
+           Filter{kRequestTraceB, "", "", true},
+           {kRequestTraceB, kBatchTrace}},
+          {__LINE__, Filter{"", "", "nobody", false}, {}},
+      }));
+  CAPTURE(line);
+  CHECK(ids_of(select_traces(traces, filter)) == expected);
+}
+
+TEST_CASE(
+    "weft view's Mermaid diagram has a subgraph per trace, parent arrows and "
+    "dotted link arrows labelled with the relationship",
+    "[view][render]") {
+  const TraceSet traces(test_spans());
+  const std::string diagram = render_mermaid(traces, select_traces(traces, {}));
+  CHECK_THAT(diagram, Catch::StartsWith("graph TD\n"));
+  CHECK_THAT(
+      diagram,
+      Catch::Contains("  subgraph t2[\"Trace 2cf76519 · process-batch · "
+                      "batcher\"]\n    s2[\"process-batch<br/>4.00ms\"]\n"));
+  CHECK_THAT(diagram, Catch::Contains("  s2 --> s3\n  s2 --> s4\n"));
+  CHECK_THAT(diagram, Catch::Contains("  s0 -.->|batch_member| s2\n"));
+  CHECK_THAT(diagram, Catch::Contains("  s1 -.->|batch_member| s2\n"));
+  CHECK_THAT(diagram,
+             Catch::Contains("  x0[\"span 22f067aa<br/>trace 3df76519 (not in "
+                             "the input)\"]:::external\n"));
+  CHECK_THAT(diagram, Catch::Contains("  x0 -.->|batch_member| s2\n"));
+  CHECK_THAT(diagram, Catch::Contains("class s4 error\n"));
+  // Every subgraph is closed.
+  std::size_t opened = 0;
+  std::size_t closed = 0;
+  for (std::size_t at = 0;
+       (at = diagram.find("subgraph", at)) != std::string::npos; ++at) {
+    ++opened;
+  }
+  for (std::size_t at = 0;
+       (at = diagram.find("  end\n", at)) != std::string::npos; ++at) {
+    ++closed;
+  }
+  CHECK(opened == 3);
+  CHECK(closed == 3);
+}
+
+TEST_CASE("weft view formats durations for people", "[view][render]") {
+  CHECK(format_duration(850) == "850ns");
+  CHECK(format_duration(12300) == "12.3µs");
+  CHECK(format_duration(4560000) == "4.56ms");
+  CHECK(format_duration(1230000000) == "1.23s");
+}
+
+}  // namespace weft::testing
