@@ -13,8 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "weft/exporters/memory_exporter.h"
 #include "weft/link.h"
 #include "weft/provider.h"
+#include "weft/sdk/sampler.h"
+#include "weft/sdk/simple_span_processor.h"
+#include "weft/sdk/tracer_provider.h"
 
 namespace {
 
@@ -543,4 +547,66 @@ TEST_CASE("a context extracted in one thread is linked in another",
   CHECK(parent_seen == link.context);
   // The Scope was opened on the worker thread only.
   CHECK_FALSE(weft::Context::current().span_context().is_valid());
+}
+
+TEST_CASE(
+    "with the SDK, a consumer thread's spans link to and continue the "
+    "producer's span",
+    "[propagation]") {
+  auto store = std::make_shared<weft::exporters::InMemorySpanStore>();
+  weft::sdk::TracerProviderOptions options;
+  options.sampler = weft::sdk::make_always_on_sampler();
+  options.processors.push_back(weft::sdk::make_simple_processor(
+      std::make_unique<weft::exporters::InMemoryExporter>(store)));
+  auto provider = weft::sdk::make_tracer_provider(std::move(options)).value();
+  const auto tracer = provider->get_tracer("propagation-test");
+
+  // Producer thread: a span whose context goes into message headers.
+  Map headers;
+  weft::SpanContext produced;
+  std::thread producer([&] {
+    weft::Span span = tracer->start_span("publish");
+    produced = span.context().with_trace_state(
+        weft::TraceState::parse("congo=t61rcWkgMzE"));
+    weft::TraceContextPropagator().inject(weft::Context(produced), headers);
+  });
+  producer.join();
+
+  // Consumer thread: extract, then a linked root span and a child span.
+  std::thread consumer([&] {
+    const weft::Context context = weft::extract_context(headers);
+    const weft::Link links[] = {weft::make_link(
+        context.span_context(), weft::relationship::kConsumedFrom)};
+    tracer->start_span("consume",
+                       weft::StartSpanOptions{}.as_root().with_links(links));
+    weft::Scope scope(context);
+    tracer->start_span("continue");
+  });
+  consumer.join();
+
+  REQUIRE(store->wait_for(3, std::chrono::seconds(10)));
+  const weft::sdk::SpanBatch spans = store->take_all();
+  const auto find = [&](std::string_view name) -> const weft::sdk::SpanData* {
+    for (const auto& span : spans) {
+      if (span->name == name) return span.get();
+    }
+    return nullptr;
+  };
+  REQUIRE(find("consume") != nullptr);
+  REQUIRE(find("continue") != nullptr);
+  const weft::sdk::SpanData& consume = *find("consume");
+  REQUIRE(consume.links.size() == 1);
+  const weft::sdk::LinkData& link = consume.links[0];
+  CHECK(link.trace_id == produced.trace_id());
+  CHECK(link.span_id == produced.span_id());
+  CHECK(link.is_remote);
+  CHECK(link.trace_state == "congo=t61rcWkgMzE");
+  CHECK(consume.trace_id != produced.trace_id());
+
+  const weft::sdk::SpanData& continued = *find("continue");
+  CHECK(continued.trace_id == produced.trace_id());
+  CHECK(continued.parent_span_id == produced.span_id());
+  CHECK(continued.parent_is_remote);
+  CHECK(continued.trace_state.header() == "congo=t61rcWkgMzE");
+  CHECK(provider->shutdown());
 }
