@@ -1,8 +1,6 @@
 // `weft view FILE...`: reads the OTLP/JSON lines that `weft collect` writes
 // and prints, per trace, a waterfall with each span's links; --mermaid
 // writes a Mermaid diagram of the same traces. See print_help().
-#include "subcommands.h"
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "subcommands.h"
 #include "view_model.h"
 #include "view_render.h"
 
