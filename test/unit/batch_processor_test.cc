@@ -21,6 +21,7 @@
 #include "fake_environment.h"
 #include "fake_exporter.h"
 #include "fake_logger.h"
+#include "weft/exporters/memory_exporter.h"
 #include "weft/sdk/batch_span_processor.h"
 
 namespace {
@@ -409,4 +410,32 @@ TEST_CASE("OTEL_BSP_* variables override the options", "[batch]") {
     CHECK(batch.exporter->wait_until(
         [](FakeExporterState& s) { return s.span_names.size() == 2; }));
   }
+}
+
+TEST_CASE(
+    "the in-memory exporter may be shut down from another thread while it "
+    "exports",
+    "[batch]") {
+  // The batch processor shuts its exporter down from the caller's thread and
+  // may do so while a late worker still exports (SpanExporter's contract).
+  auto store = std::make_shared<weft::exporters::InMemorySpanStore>();
+  weft::exporters::InMemoryExporter exporter(store);
+  std::atomic<bool> exporting{false};
+  std::thread worker([&] {
+    for (int i = 0; i < 200; ++i) {
+      weft::sdk::SpanBatch batch;
+      batch.push_back(make_span("s"));
+      exporting = true;
+      if (exporter.export_spans(batch) != weft::sdk::ExportResult::kSuccess) {
+        return;
+      }
+    }
+  });
+  while (!exporting) std::this_thread::yield();
+  CHECK(exporter.shutdown(milliseconds(10)));
+  worker.join();
+  weft::sdk::SpanBatch late;
+  late.push_back(make_span("late"));
+  CHECK(exporter.export_spans(late) == weft::sdk::ExportResult::kFailure);
+  CHECK(store->size() <= 200);
 }

@@ -3,9 +3,11 @@
 // tracestate, other attributes) and every dropped count.
 #include "weft/exporters/console_exporter.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_provider.h"
@@ -137,6 +139,34 @@ TEST_CASE("the console exporter writes every span and fails after shutdown",
   CHECK(text.find("span first") < text.find("span second"));
 
   CHECK(exporter.shutdown(std::chrono::milliseconds(10)));
+  CHECK(exporter.export_spans(spans) == weft::sdk::ExportResult::kFailure);
+  std::fclose(file);
+}
+
+TEST_CASE(
+    "the console exporter may be shut down from another thread while it "
+    "exports",
+    "[console]") {
+  // SpanExporter's contract: shutdown() may come from another thread than
+  // export_spans() (the batch processor does so when its worker is late).
+  std::FILE* file = std::tmpfile();
+  REQUIRE(file != nullptr);
+  weft::exporters::ConsoleExporter exporter(file);
+  TestProvider test;
+  test.tracer->start_span("s").end();
+  weft::sdk::SpanBatch spans = test.take_all();
+  std::atomic<bool> exporting{false};
+  std::thread worker([&] {
+    for (int i = 0; i < 200; ++i) {
+      exporting = true;
+      if (exporter.export_spans(spans) != weft::sdk::ExportResult::kSuccess) {
+        return;
+      }
+    }
+  });
+  while (!exporting) std::this_thread::yield();
+  CHECK(exporter.shutdown(std::chrono::milliseconds(10)));
+  worker.join();
   CHECK(exporter.export_spans(spans) == weft::sdk::ExportResult::kFailure);
   std::fclose(file);
 }

@@ -406,3 +406,23 @@ TEST_CASE("a span with thousands of links offered keeps 32 and counts the rest",
   CHECK(data->dropped_links_count == 5968);
   CHECK(test.provider->stats().links_dropped == 5968);
 }
+
+TEST_CASE("links dropped over the limit take no memory in the span",
+          "[limits]") {
+  TestProvider test;
+  const std::vector<Link> links = numbered_links(32);
+  const std::vector<Link> extra = numbered_links(2000, 100);
+  test.tracer->start_span("batch", StartSpanOptions().with_links(links)).end();
+  {
+    auto span =
+        test.tracer->start_span("batch", StartSpanOptions().with_links(links));
+    for (const Link& link : extra) span.add_link(link);
+    for (const Link& link : extra) {
+      span.add_link(link.context, {{"k", "a value that would need memory"}});
+    }
+  }
+  const auto spans = test.take_all();
+  REQUIRE(spans.size() == 2);
+  CHECK(spans[1]->dropped_links_count == 4000);
+  CHECK(spans[1]->arena.heap_bytes() == spans[0]->arena.heap_bytes());
+}
