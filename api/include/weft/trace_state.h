@@ -144,8 +144,13 @@ inline bool TraceState::is_valid_value(std::string_view value) noexcept {
 }
 
 inline TraceState TraceState::parse(std::string_view header) noexcept {
-  std::string_view keys[kMaxMembers];
-  std::string_view values[kMaxMembers];
+  struct Member {
+    const char* key;
+    std::size_t key_size;
+    const char* value;
+    std::size_t value_size;
+  };
+  Member found[kMaxMembers];
   std::size_t count = 0;
   std::size_t total = 0;
   while (true) {
@@ -159,10 +164,9 @@ inline TraceState TraceState::parse(std::string_view header) noexcept {
       const std::string_view value = member.substr(equals + 1);
       if (!is_valid_key(key) || !is_valid_value(value)) return {};
       for (std::size_t i = 0; i < count; ++i) {
-        if (keys[i] == key) return {};
+        if (std::string_view(found[i].key, found[i].key_size) == key) return {};
       }
-      keys[count] = key;
-      values[count] = value;
+      found[count] = {key.data(), key.size(), value.data(), value.size()};
       total += member.size() + 1;
       ++count;
     }
@@ -175,7 +179,9 @@ inline TraceState TraceState::parse(std::string_view header) noexcept {
     canonical.reserve(total);
     for (std::size_t i = 0; i < count; ++i) {
       if (i != 0) canonical += ',';
-      canonical.append(keys[i]).append(1, '=').append(values[i]);
+      canonical.append(found[i].key, found[i].key_size)
+          .append(1, '=')
+          .append(found[i].value, found[i].value_size);
     }
     return TraceState(std::move(canonical));
   } catch (...) {
