@@ -93,11 +93,8 @@ grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
   google::protobuf::Arena arena;
   auto* request =
       google::protobuf::Arena::CreateMessage<ExportTraceServiceRequest>(&arena);
-  // Parsed straight from gRPC's slices, without copying them first.
-  grpc::ByteBuffer readable(request_bytes);
-  grpc::ProtoBufferReader reader(&readable);
   const std::size_t size = request_bytes.Length();
-  if (!reader.status().ok() || !request->ParseFromZeroCopyStream(&reader)) {
+  if (!decode_request(request_bytes, *request)) {
     {
       std::lock_guard<std::mutex> lock(mutex);
       ++stats.requests_malformed;
@@ -329,6 +326,14 @@ bool Collector::wait_for_requests(std::uint64_t requests,
 std::vector<ReceivedRequest> Collector::requests() const {
   std::lock_guard<std::mutex> lock(state_->mutex);
   return state_->kept;
+}
+
+bool decode_request(const grpc::ByteBuffer& bytes,
+                    ExportTraceServiceRequest& request) {
+  // Parsed straight from gRPC's slices, without copying them first.
+  grpc::ByteBuffer readable(bytes);
+  grpc::ProtoBufferReader reader(&readable);
+  return reader.status().ok() && request.ParseFromZeroCopyStream(&reader);
 }
 
 std::optional<grpc::StatusCode> parse_status_code(std::string_view text) {

@@ -109,6 +109,13 @@ class Collector {
   int port_ = 0;
 };
 
+// Decodes the bytes of one Export call as gRPC delivered them (possibly
+// several slices) into `request`; false when they are not a request. This is
+// the collector's whole parsing of untrusted input (fuzzed by
+// test/fuzz/collect_request_fuzzer.cc).
+bool decode_request(const grpc::ByteBuffer& bytes,
+                    ExportTraceServiceRequest& request);
+
 // The status code named `text` ("UNAVAILABLE", "unavailable" or "14").
 std::optional<grpc::StatusCode> parse_status_code(std::string_view text);
 
