@@ -336,21 +336,29 @@ void RequestEncoder::group(const sdk::SpanBatch& spans) {
   }
 }
 
-std::size_t RequestEncoder::encode(const sdk::SpanBatch& spans,
-                                   std::string& out) {
+std::size_t RequestEncoder::prepare(const sdk::SpanBatch& spans) {
   group(spans);
-  Sizer sizer(sizes_);
-  request(sizer, groups_);
-  out.resize(sizer.total());
-  Writer writer(sizes_, out.data());
-  request(writer, groups_);
-  std::size_t encoded = 0;
+  spans_ = 0;
   for (const ResourceGroup& resource_group : groups_) {
     for (const ScopeGroup& scope_group : resource_group.scopes) {
-      encoded += scope_group.spans.size();
+      spans_ += scope_group.spans.size();
     }
   }
-  return encoded;
+  Sizer sizer(sizes_);
+  request(sizer, groups_);
+  return sizer.total();
+}
+
+std::size_t RequestEncoder::write(char* out) {
+  Writer writer(sizes_, out);
+  request(writer, groups_);
+  return spans_;
+}
+
+std::size_t RequestEncoder::encode(const sdk::SpanBatch& spans,
+                                   std::string& out) {
+  out.resize(prepare(spans));
+  return write(out.data());
 }
 
 }  // namespace weft::otlp

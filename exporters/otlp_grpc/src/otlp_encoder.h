@@ -27,6 +27,13 @@ class RequestEncoder {
   // entries are skipped). Returns the number of spans encoded.
   std::size_t encode(const sdk::SpanBatch& spans, std::string& out);
 
+  // The same in two steps, for callers that own the output memory (the
+  // exporter writes straight into a gRPC slice): prepare() returns the
+  // request's size in bytes, then write() fills exactly that many bytes at
+  // `out`. `spans` must not change in between. Returns the spans encoded.
+  std::size_t prepare(const sdk::SpanBatch& spans);
+  std::size_t write(char* out);
+
  private:
   struct ScopeGroup {
     const sdk::InstrumentationScope* scope;
@@ -41,6 +48,7 @@ class RequestEncoder {
 
   std::vector<ResourceGroup> groups_;
   std::vector<std::uint32_t> sizes_;  // nested message sizes, in order
+  std::size_t spans_ = 0;             // spans grouped by prepare()
 };
 
 }  // namespace weft::otlp

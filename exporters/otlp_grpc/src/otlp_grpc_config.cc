@@ -326,6 +326,11 @@ sdk::Expected<OtlpGrpcConfig> finalize_otlp_grpc_config(
   }
   config.retry_initial_backoff = options.retry_initial_backoff;
   config.retry_max_backoff = options.retry_max_backoff;
+  if (options.max_concurrent_exports == 0) {
+    return Error{Error::kInvalidOption,
+                 "OTLP exporter: max_concurrent_exports must be at least 1"};
+  }
+  config.max_concurrent_exports = options.max_concurrent_exports;
   return config;
 }
 

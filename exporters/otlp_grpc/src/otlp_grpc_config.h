@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,7 @@ struct OtlpGrpcConfig {
   exporters::OtlpCompression compression = exporters::OtlpCompression::kNone;
   std::chrono::milliseconds retry_initial_backoff{1000};
   std::chrono::milliseconds retry_max_backoff{5000};
+  std::uint32_t max_concurrent_exports = 2;  // at least 1
 };
 
 // Environment (traces-specific, then general) over `options` over defaults.

@@ -6,10 +6,13 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <list>
 #include <mutex>
 #include <new>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "otlp_encoder.h"
@@ -42,6 +45,29 @@ std::string byte_buffer_text(const grpc::ByteBuffer& buffer) {
   return text;
 }
 
+// One encoded batch on its way: the bytes (kept for retries), its retry
+// state and the attempt in flight. Shared by the exporter's list of
+// unfinished requests, the attempt's completion callback, the retry thread
+// and (max_concurrent_exports = 1) the export_spans() call waiting for it.
+struct Request {
+  Request(milliseconds initial, milliseconds maximum)
+      : backoff(initial, maximum) {}
+
+  grpc::ByteBuffer payload;
+  std::size_t spans = 0;
+  Clock::time_point export_deadline;
+  otlp::Backoff backoff;  // guarded by the exporter's mutex_
+  // Guarded by the exporter's mutex_:
+  int attempts = 0;  // started so far
+  Clock::time_point retry_at;
+  std::string last_failure;
+  std::shared_ptr<grpc::ClientContext> context;  // of the latest attempt
+  bool finished = false;
+  sdk::ExportResult result = sdk::ExportResult::kFailure;
+  // Written by gRPC before the attempt's callback runs.
+  grpc::ByteBuffer response;
+};
+
 class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
  public:
   OtlpGrpcExporterImpl(otlp::OtlpGrpcConfig config,
@@ -72,34 +98,79 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
     channel_ =
         grpc::CreateCustomChannel(config_.target, credentials, arguments);
     stub_ = std::make_unique<grpc::GenericStub>(channel_);
+    retry_thread_ = std::thread([this] { run_retries(); });
   }
 
-  ~OtlpGrpcExporterImpl() override { shutdown(milliseconds(0)); }
+  ~OtlpGrpcExporterImpl() override {
+    shutdown(milliseconds(0));
+    std::unique_lock<std::mutex> lock(mutex_);
+    // Cancelled attempts answer promptly; their callbacks use this object.
+    state_changed_.wait(lock, [this] { return unfinished_.empty(); });
+    stop_retry_thread_ = true;
+    state_changed_.notify_all();
+    lock.unlock();
+    retry_thread_.join();
+  }
 
   sdk::ExportResult export_spans(sdk::SpanBatch& spans) noexcept override {
     std::size_t count = 0;
     for (const auto& span : spans) count += span ? 1 : 0;
     if (count == 0) return sdk::ExportResult::kSuccess;
-    bool shut_down = false;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      shut_down = shutting_down_;
-      exporting_ = !shut_down;
-    }
-    if (shut_down) {
+    if (shutting_down()) {
       drop(count, DropReason::kShutdown, "the exporter was shut down");
       return sdk::ExportResult::kFailure;
     }
-    const sdk::ExportResult result = export_locked_out(spans, count);
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      exporting_ = false;
+    std::shared_ptr<Request> request;
+    try {
+      request = std::make_shared<Request>(config_.retry_initial_backoff,
+                                          config_.retry_max_backoff);
+      // Encoded straight into the slice that gRPC sends.
+      grpc::Slice slice(encoder_.prepare(spans));
+      encoder_.write(
+          reinterpret_cast<char*>(const_cast<std::uint8_t*>(slice.begin())));
+      request->payload = grpc::ByteBuffer(&slice, 1);
+    } catch (const std::bad_alloc&) {
+      drop(count, DropReason::kEncoding, "out of memory while encoding");
+      return sdk::ExportResult::kFailure;
     }
-    state_changed_.notify_all();
-    return result;
+    request->spans = count;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      // Wait for a free slot; while shutting down, only until its deadline.
+      while (unfinished_.size() >= config_.max_concurrent_exports) {
+        if (shutting_down_) {
+          if (Clock::now() >= shutdown_deadline_) {
+            lock.unlock();
+            drop(count, DropReason::kShutdown,
+                 "shutdown deadline reached before the request could be "
+                 "sent");
+            return sdk::ExportResult::kFailure;
+          }
+          state_changed_.wait_until(lock, shutdown_deadline_);
+        } else {
+          state_changed_.wait(lock);
+        }
+      }
+      request->export_deadline = Clock::now() + config_.timeout;
+      unfinished_.push_back(request);
+    }
+    start_attempt(request);
+    if (config_.max_concurrent_exports > 1) return sdk::ExportResult::kSuccess;
+    std::unique_lock<std::mutex> lock(mutex_);
+    state_changed_.wait(lock, [&request] { return request->finished; });
+    return request->result;
   }
 
+  bool force_flush(milliseconds timeout) noexcept override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return state_changed_.wait_for(lock, timeout,
+                                   [this] { return unfinished_.empty(); });
+  }
+
+  // True when every unfinished request was delivered (or failed on its
+  // own) by the deadline; false when spans had to be given up on for it.
   bool shutdown(milliseconds timeout) noexcept override {
+    const std::uint64_t dropped_before = stats().spans_dropped_shutdown;
     std::unique_lock<std::mutex> lock(mutex_);
     const Clock::time_point deadline = Clock::now() + timeout;
     if (!shutting_down_) {
@@ -108,13 +179,24 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
     }
     state_changed_.notify_all();
     const bool finished = state_changed_.wait_until(
-        lock, deadline, [this] { return !exporting_; });
-    if (finished) return true;
-    // Give up on the request in flight; the exporting thread then counts
-    // its spans as dropped and returns.
-    if (in_flight_ != nullptr) in_flight_->TryCancel();
+        lock, deadline, [this] { return unfinished_.empty(); });
+    if (finished) {
+      lock.unlock();
+      // Retries that could not fit before the deadline were given up early.
+      return stats().spans_dropped_shutdown == dropped_before;
+    }
+    // Give up on the attempts in flight: their callbacks find no time left
+    // and count the spans as dropped. Cancelling may run a callback on this
+    // thread, so mutex_ is released first.
+    std::vector<std::shared_ptr<grpc::ClientContext>> in_flight;
+    for (const auto& request : unfinished_) {
+      if (request->context) in_flight.push_back(request->context);
+    }
+    lock.unlock();
+    for (const auto& context : in_flight) context->TryCancel();
+    lock.lock();
     state_changed_.wait_for(lock, milliseconds(100),
-                            [this] { return !exporting_; });
+                            [this] { return unfinished_.empty(); });
     return false;
   }
 
@@ -134,129 +216,177 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
   bool uses_tls() const noexcept override { return config_.use_tls; }
 
  private:
-  // One export with its retries; `exporting_` is set by the caller.
-  sdk::ExportResult export_locked_out(sdk::SpanBatch& spans,
-                                      std::size_t count) noexcept {
-    grpc::ByteBuffer request;
-    try {
-      encoder_.encode(spans, buffer_);
-      grpc::Slice slice(buffer_);
-      request = grpc::ByteBuffer(&slice, 1);
-    } catch (const std::bad_alloc&) {
-      drop(count, DropReason::kEncoding, "out of memory while encoding");
-      return sdk::ExportResult::kFailure;
-    }
-
-    const Clock::time_point export_deadline = Clock::now() + config_.timeout;
-    otlp::Backoff backoff(config_.retry_initial_backoff,
-                          config_.retry_max_backoff);
-    for (int attempt = 0;; ++attempt) {
-      const Clock::time_point deadline = effective_deadline(export_deadline);
-      if (Clock::now() >= deadline) {
-        return give_up(count, export_deadline, "no time left for an attempt");
-      }
-      grpc::ByteBuffer response;
-      const grpc::Status status = call(request, response, deadline);
-      if (status.ok()) {
-        accept(count, response);
-        return sdk::ExportResult::kSuccess;
-      }
-      const otlp::RetryDecision decision = otlp::classify(status);
-      const std::string failure =
-          "the collector at " + config_.target + " answered " +
-          otlp::status_code_name(status.error_code()) +
-          (status.error_message().empty() ? std::string()
-                                          : ": " + status.error_message());
-      if (!decision.retryable) {
-        drop(count, DropReason::kNotRetryable, failure + " (not retryable)");
-        return sdk::ExportResult::kFailure;
-      }
-      const milliseconds delay = decision.server_delay ? *decision.server_delay
-                                                       : backoff.next(random_);
-      if (!wait_before_retry(delay, export_deadline)) {
-        return give_up(
-            count, export_deadline,
-            failure + " (retried " + std::to_string(attempt) + " times)");
-      }
-      std::lock_guard<std::mutex> lock(stats_->mutex);
-      ++stats_->stats.retries;
-    }
+  bool shutting_down() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return shutting_down_;
   }
 
+  // mutex_ held.
   Clock::time_point effective_deadline(Clock::time_point export_deadline) {
-    std::lock_guard<std::mutex> lock(mutex_);
     return shutting_down_ ? std::min(export_deadline, shutdown_deadline_)
                           : export_deadline;
   }
 
-  // One attempt; blocks this (the processor's) thread until it completes.
-  grpc::Status call(const grpc::ByteBuffer& request, grpc::ByteBuffer& response,
-                    Clock::time_point deadline) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         (deadline - Clock::now()));
+  // Starts one attempt of `request`; its answer arrives in on_answer() on a
+  // gRPC thread (possibly this one). mutex_ is not held: gRPC may run the
+  // callback inline.
+  void start_attempt(const std::shared_ptr<Request>& request) noexcept {
+    std::shared_ptr<grpc::ClientContext> context;
+    try {
+      context = std::make_shared<grpc::ClientContext>();
+    } catch (const std::bad_alloc&) {
+      give_up(request, "out of memory while starting a request");
+      return;
+    }
     for (const auto& [key, value] : config_.headers) {
-      context.AddMetadata(key, value);
+      context->AddMetadata(key, value);
     }
     if (config_.compression == OtlpCompression::kGzip) {
-      context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+      context->set_compression_algorithm(GRPC_COMPRESS_GZIP);
+    }
+    bool retry = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const Clock::time_point deadline =
+          effective_deadline(request->export_deadline);
+      const Clock::time_point now = Clock::now();
+      if (now < deadline) {
+        context->set_deadline(std::chrono::system_clock::now() +
+                              (deadline - now));
+        retry = request->attempts++ > 0;
+        request->context = context;
+        request->response.Clear();
+      } else {
+        context.reset();
+      }
+    }
+    if (!context) {
+      give_up(request, request->last_failure.empty()
+                           ? std::string("no time left for an attempt")
+                           : request->last_failure);
+      return;
+    }
+    if (retry) {
+      std::lock_guard<std::mutex> lock(stats_->mutex);
+      ++stats_->stats.retries;
+    }
+    stub_->UnaryCall(
+        context.get(), kExportMethod, grpc::StubOptions(), &request->payload,
+        &request->response,
+        [this, request](grpc::Status status) { on_answer(request, status); });
+  }
+
+  // The answer to an attempt (a gRPC thread, or the thread that started or
+  // cancelled it).
+  void on_answer(const std::shared_ptr<Request>& request,
+                 const grpc::Status& status) noexcept {
+    if (status.ok()) {
+      accept(request->spans, request->response);
+      finish(request, sdk::ExportResult::kSuccess);
+      return;
+    }
+    const otlp::RetryDecision decision = otlp::classify(status);
+    std::string failure =
+        "the collector at " + config_.target + " answered " +
+        otlp::status_code_name(status.error_code()) +
+        (status.error_message().empty() ? std::string()
+                                        : ": " + status.error_message());
+    if (!decision.retryable) {
+      drop(request->spans, DropReason::kNotRetryable,
+           failure + " (not retryable)");
+      finish(request, sdk::ExportResult::kFailure);
+      return;
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      in_flight_ = &context;
+      const milliseconds delay = decision.server_delay
+                                     ? *decision.server_delay
+                                     : request->backoff.next(random_);
+      failure +=
+          " (retried " + std::to_string(request->attempts - 1) + " times)";
+      const Clock::time_point wake = Clock::now() + delay;
+      if (wake < effective_deadline(request->export_deadline)) {
+        request->retry_at = wake;
+        request->last_failure = std::move(failure);
+        retry_waiting_.push_back(request);
+        state_changed_.notify_all();
+        return;
+      }
     }
-    std::mutex done_mutex;
-    std::condition_variable done_signal;
-    bool done = false;
-    grpc::Status result;
-    stub_->UnaryCall(&context, kExportMethod, grpc::StubOptions(), &request,
-                     &response, [&](grpc::Status status) {
-                       std::lock_guard<std::mutex> lock(done_mutex);
-                       result = std::move(status);
-                       done = true;
-                       done_signal.notify_one();
-                     });
-    {
-      std::unique_lock<std::mutex> lock(done_mutex);
-      done_signal.wait(lock, [&] { return done; });
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    in_flight_ = nullptr;
-    return result;
+    give_up(request, failure);
   }
 
-  // Waits `delay` unless that would pass the deadline (false) or shutdown
-  // ends the wait first and leaves no time (false).
-  bool wait_before_retry(milliseconds delay,
-                         Clock::time_point export_deadline) {
+  // The exporter's own thread: starts each retry when it is due, and gives
+  // up on those whose time runs out first (export timeout or shutdown).
+  void run_retries() noexcept {
     std::unique_lock<std::mutex> lock(mutex_);
-    const Clock::time_point wake = Clock::now() + delay;
+    std::vector<std::shared_ptr<Request>> due;
+    std::vector<std::shared_ptr<Request>> expired;
     while (true) {
-      const Clock::time_point deadline =
-          shutting_down_ ? std::min(export_deadline, shutdown_deadline_)
-                         : export_deadline;
-      if (wake >= deadline) return false;
-      if (Clock::now() >= wake) return true;
-      state_changed_.wait_until(lock, wake);
+      if (stop_retry_thread_ && retry_waiting_.empty()) return;
+      const Clock::time_point now = Clock::now();
+      Clock::time_point earliest = Clock::time_point::max();
+      for (auto it = retry_waiting_.begin(); it != retry_waiting_.end();) {
+        const std::shared_ptr<Request>& request = *it;
+        if (request->retry_at >= effective_deadline(request->export_deadline)) {
+          expired.push_back(request);
+        } else if (request->retry_at <= now) {
+          due.push_back(request);
+        } else {
+          earliest = std::min(earliest, request->retry_at);
+          ++it;
+          continue;
+        }
+        it = retry_waiting_.erase(it);
+      }
+      if (due.empty() && expired.empty()) {
+        if (earliest == Clock::time_point::max()) {
+          state_changed_.wait(lock);
+        } else {
+          state_changed_.wait_until(lock, earliest);
+        }
+        continue;
+      }
+      lock.unlock();
+      for (const auto& request : expired)
+        give_up(request, request->last_failure);
+      for (const auto& request : due) start_attempt(request);
+      expired.clear();
+      due.clear();
+      lock.lock();
     }
   }
 
-  sdk::ExportResult give_up(std::size_t count,
-                            Clock::time_point export_deadline,
-                            const std::string& why) {
+  // The request is over: delivered, or dropped and counted.
+  void finish(const std::shared_ptr<Request>& request,
+              sdk::ExportResult result) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    request->finished = true;
+    request->result = result;
+    request->context.reset();
+    unfinished_.remove(request);
+    // Notified with mutex_ held: the destructor may run as soon as it is
+    // released.
+    state_changed_.notify_all();
+  }
+
+  void give_up(const std::shared_ptr<Request>& request,
+               const std::string& why) {
     bool shutdown_first = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      shutdown_first = shutting_down_ && shutdown_deadline_ < export_deadline;
+      shutdown_first =
+          shutting_down_ && shutdown_deadline_ < request->export_deadline;
     }
     if (shutdown_first) {
-      drop(count, DropReason::kShutdown, "shutdown deadline reached: " + why);
+      drop(request->spans, DropReason::kShutdown,
+           "shutdown deadline reached: " + why);
     } else {
-      drop(count, DropReason::kTimeout,
+      drop(request->spans, DropReason::kTimeout,
            "export timeout of " + std::to_string(config_.timeout.count()) +
                " ms reached: " + why);
     }
-    return sdk::ExportResult::kFailure;
+    finish(request, sdk::ExportResult::kFailure);
   }
 
   void accept(std::size_t count, const grpc::ByteBuffer& response) {
@@ -327,17 +457,18 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
 
   // Used by the exporting thread only.
   otlp::RequestEncoder encoder_;
-  std::string buffer_;
-  std::mt19937_64 random_;
 
   // Lock order: mutex_ before stats_->mutex; neither is held while calling
-  // the logger or waiting for gRPC.
+  // the logger or gRPC (which may run a completion callback inline).
   std::mutex mutex_;
-  std::condition_variable state_changed_;
+  std::condition_variable state_changed_;  // any change below
   bool shutting_down_ = false;
-  bool exporting_ = false;
   Clock::time_point shutdown_deadline_;
-  grpc::ClientContext* in_flight_ = nullptr;
+  std::list<std::shared_ptr<Request>> unfinished_;  // in flight or waiting
+  std::list<std::shared_ptr<Request>> retry_waiting_;
+  std::mt19937_64 random_;
+  bool stop_retry_thread_ = false;
+  std::thread retry_thread_;  // last: starts after every member above
 };
 
 }  // namespace

@@ -13,6 +13,8 @@
 //
 // Run: weft_w7            (W7, then W7b in a child process)
 //      weft_w7 --queue N [--spans N] [--weft PATH]   (one run)
+//      --in-flight N: the exporter's max_concurrent_exports (default: its
+//      default, 2); 1 is the synchronous exporter, for comparison.
 // Sample run: see the README's benchmark table.
 #include <chrono>
 #include <cstdio>
@@ -37,6 +39,7 @@ struct Settings {
   std::uint32_t queue = 262144;
   std::uint64_t spans = 200000;
   std::string weft = WEFT_PROGRAM;
+  std::uint32_t in_flight = 0;  // 0: the exporter's default
   bool single = false;
 };
 
@@ -71,6 +74,9 @@ int run_once(const Settings& settings) {
   weft::exporters::OtlpGrpcExporterOptions exporter_options;
   exporter_options.endpoint = "http://" + match[1].str();
   exporter_options.logger = weft::sdk::make_stderr_logger();
+  if (settings.in_flight != 0) {
+    exporter_options.max_concurrent_exports = settings.in_flight;
+  }
   auto exporter = weft::exporters::make_otlp_grpc_exporter(exporter_options);
   if (!exporter) {
     std::fprintf(stderr, "weft_w7: %s\n", exporter.error().message.c_str());
@@ -165,20 +171,32 @@ int main(int argc, char** argv) {
       settings.single = true;
     } else if (flag == "--spans") {
       settings.spans = std::stoull(argv[i + 1]);
+    } else if (flag == "--in-flight") {
+      settings.in_flight = static_cast<std::uint32_t>(std::stoul(argv[i + 1]));
     } else if (flag == "--weft") {
       settings.weft = argv[i + 1];
     } else {
       std::fprintf(stderr,
-                   "usage: weft_w7 [--queue N] [--spans N] [--weft PATH]\n");
+                   "usage: weft_w7 [--queue N] [--spans N] [--in-flight N] "
+                   "[--weft PATH]\n");
       return 2;
     }
   }
   if (settings.single) return run_once(settings);
   if (const int status = run_once(settings); status != 0) return status;
   // W7b in a fresh process, so that its peak RSS is its own.
-  weft::testing::ChildProcess w7b({"/proc/self/exe", "--queue", "2048",
-                                   "--spans", std::to_string(settings.spans),
-                                   "--weft", settings.weft});
+  std::vector<std::string> w7b_arguments = {"/proc/self/exe",
+                                            "--queue",
+                                            "2048",
+                                            "--spans",
+                                            std::to_string(settings.spans),
+                                            "--weft",
+                                            settings.weft};
+  if (settings.in_flight != 0) {
+    w7b_arguments.push_back("--in-flight");
+    w7b_arguments.push_back(std::to_string(settings.in_flight));
+  }
+  weft::testing::ChildProcess w7b(w7b_arguments);
   const auto status = w7b.wait_exit(300s);
   std::fputs(w7b.out_text().c_str(), stdout);
   std::fputs(w7b.err_text().c_str(), stderr);

@@ -45,6 +45,7 @@ TEST_CASE("without settings the exporter sends plaintext to localhost:4317",
   CHECK(config.timeout == 10000ms);
   CHECK(config.compression == OtlpCompression::kNone);
   CHECK(config.headers.empty());
+  CHECK(config.max_concurrent_exports == 2);
   CHECK(configured.logger->size() == 0);
 }
 
@@ -200,6 +201,15 @@ TEST_CASE("the exporter refuses to start when it could not work",
     CHECK(configured.config.error().code == weft::sdk::Error::kInvalidOption);
     CHECK_THAT(configured.config.error().message,
                Catch::Contains("grpc://collector:4317"));
+  }
+  SECTION("no request allowed in flight") {
+    OtlpGrpcExporterOptions options;
+    options.max_concurrent_exports = 0;
+    Configured configured({}, options);
+    REQUIRE_FALSE(configured.config.has_value());
+    CHECK(configured.config.error().code == weft::sdk::Error::kInvalidOption);
+    CHECK_THAT(configured.config.error().message,
+               Catch::Contains("max_concurrent_exports"));
   }
 }
 

@@ -329,7 +329,10 @@ TEST_CASE(
     "[otlp][grpc][no_tsan]") {
   auto collector = weft::testing::start_collector();
   weft::testing::FakeEnvironment environment;
-  ExporterUnderTest under_test(weft::testing::http_endpoint(*collector));
+  // The exporter's default: requests pipelined.
+  ExporterUnderTest under_test(
+      weft::testing::http_endpoint(*collector),
+      [](OtlpGrpcExporterOptions& o) { o.max_concurrent_exports = 2; });
   const auto exporter_stats = under_test.exporter->stats_reader();
 
   weft::sdk::BatchOptions batch;
@@ -385,8 +388,10 @@ TEST_CASE(
     endpoint = weft::testing::http_endpoint(*collector);
   }
   weft::testing::FakeEnvironment environment;
-  ExporterUnderTest under_test(
-      endpoint, [](OtlpGrpcExporterOptions& o) { o.timeout = 60s; });
+  ExporterUnderTest under_test(endpoint, [](OtlpGrpcExporterOptions& o) {
+    o.timeout = 60s;
+    o.max_concurrent_exports = 2;  // the default: requests pipelined
+  });
   const auto exporter_stats = under_test.exporter->stats_reader();
   weft::sdk::BatchOptions batch;
   batch.environment = &environment;

@@ -47,7 +47,10 @@ struct ExporterUnderTest {
   std::unique_ptr<exporters::OtlpGrpcExporter> exporter;
 
   // Points an exporter at `endpoint` with quick retries; `adjust` may change
-  // any option before the exporter is made.
+  // any option before the exporter is made. One request at a time
+  // (max_concurrent_exports = 1) unless `adjust` says otherwise, so that
+  // export_spans() returns each batch's final result for the tests to check;
+  // the pipelined default is tested in otlp_pipeline_test.cc.
   explicit ExporterUnderTest(
       const std::string& endpoint,
       const std::function<void(exporters::OtlpGrpcExporterOptions&)>& adjust =
@@ -59,6 +62,7 @@ struct ExporterUnderTest {
     options.timeout = 10s;
     options.retry_initial_backoff = 10ms;
     options.retry_max_backoff = 50ms;
+    options.max_concurrent_exports = 1;
     options.logger = logger;
     options.environment = &environment;
     if (adjust) adjust(options);

@@ -11,8 +11,28 @@
 // retried per the OTLP specification within the export timeout; spans that
 // still cannot be delivered are dropped and counted with their reason.
 //
+// Requests in flight (max_concurrent_exports, default 2): export_spans()
+// encodes the batch, starts its request and returns kSuccess as soon as the
+// request is on its way, without waiting for the collector's answer, as
+// long as fewer than max_concurrent_exports requests are unfinished
+// (in flight or waiting to be retried); otherwise it first waits for one to
+// finish. Encoding the next batch thus overlaps the collector decoding the
+// previous one. kSuccess then means "accepted for delivery": a request that
+// fails later (not retryable, export timeout, shutdown) has its spans
+// counted as dropped in stats() with the reason and logged, exactly as a
+// failure inside export_spans() is; the batch processor's own "exported"
+// counter does not see it. force_flush() waits for every unfinished request
+// (true when none is left within its timeout); shutdown() waits for them
+// until its deadline, then cancels what is still in flight and drops what
+// waits for a retry. With max_concurrent_exports = 1, export_spans() waits
+// for its request and returns the batch's final result. At most
+// max_concurrent_exports encoded requests (plus the one being encoded) are
+// held in memory.
+//
 // Thread-safety: export_spans() is called by one thread at a time;
-// shutdown() and stats() may be called from any thread at any time.
+// force_flush(), shutdown() and stats() may be called from any thread at
+// any time. Answers are handled on gRPC's threads and retries are started
+// by one thread of the exporter's own.
 // This header includes no gRPC or protobuf header.
 #pragma once
 
@@ -58,6 +78,10 @@ struct OtlpGrpcExporterOptions {
   // First retry delay and cap (exponential with jitter); code only.
   std::chrono::milliseconds retry_initial_backoff{1000};
   std::chrono::milliseconds retry_max_backoff{5000};
+  // How many requests may be unfinished at once (see the top of this file);
+  // code only, at least 1. 1: export_spans() returns each batch's final
+  // result.
+  std::uint32_t max_concurrent_exports = 2;
   // Reports bad variables, failed exports and partial successes; null: silent.
   std::shared_ptr<sdk::Logger> logger;
   // Where variables are read from; null means the process environment.
