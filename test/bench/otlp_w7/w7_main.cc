@@ -7,8 +7,10 @@
 // OTLP/gRPC exporter, and force-flushes. Reports spans received by the
 // collector, wall seconds from the first span to the end of force_flush,
 // delivered spans/s, spans dropped by the queue, and this process's peak
-// RSS. W7 uses a queue of 262,144 (nothing should be dropped); W7b the
-// default queue of 2048, run as a fresh process so that its peak RSS is its
+// RSS, and the CPU time both processes used per span in that window (from
+// /proc/*/task/*/schedstat: a figure that a busy machine disturbs far less
+// than wall time). W7 uses a queue of 262,144 (nothing should be dropped); W7b
+// the default queue of 2048, run as a fresh process so that its peak RSS is its
 // own.
 //
 // Run: weft_w7            (W7, then W7b in a child process)
@@ -16,6 +18,8 @@
 //      --in-flight N: the exporter's max_concurrent_exports (default: its
 //      default, 2); 1 is the synchronous exporter, for comparison.
 // Sample run: see the README's benchmark table.
+#include <dirent.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +60,27 @@ double peak_rss_mib() {
   }
   std::fclose(status);
   return kib / 1024.0;
+}
+
+// CPU time used so far by every thread of process `pid` ("self" for this
+// one), in nanoseconds, from /proc/PID/task/*/schedstat; -1 if unreadable.
+// Threads that already exited are not counted.
+double cpu_ns(const std::string& pid) {
+  DIR* tasks = opendir(("/proc/" + pid + "/task").c_str());
+  if (tasks == nullptr) return -1;
+  double total = 0;
+  while (const dirent* entry = readdir(tasks)) {
+    if (entry->d_name[0] == '.') continue;
+    const std::string path =
+        "/proc/" + pid + "/task/" + entry->d_name + "/schedstat";
+    if (std::FILE* file = std::fopen(path.c_str(), "r")) {
+      unsigned long long ns = 0;
+      if (std::fscanf(file, "%llu", &ns) == 1) total += static_cast<double>(ns);
+      std::fclose(file);
+    }
+  }
+  closedir(tasks);
+  return total;
 }
 
 int run_once(const Settings& settings) {
@@ -114,6 +139,9 @@ int run_once(const Settings& settings) {
   const weft::StartSpanOptions start =
       weft::StartSpanOptions().as_root().with_links(links);
 
+  const std::string collector_pid = std::to_string(collect.pid());
+  const double own_cpu_before = cpu_ns("self");
+  const double collector_cpu_before = cpu_ns(collector_pid);
   const auto started = std::chrono::steady_clock::now();
   for (std::uint64_t i = 0; i < settings.spans; ++i) {
     tracer
@@ -127,7 +155,10 @@ int run_once(const Settings& settings) {
   const double produced_in =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
+  const std::uint64_t sent_when_produced = exporter_stats().spans_sent;
   const bool flushed = provider.value()->force_flush(120s);
+  const double own_cpu = cpu_ns("self") - own_cpu_before;
+  const double collector_cpu = cpu_ns(collector_pid) - collector_cpu_before;
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
@@ -147,7 +178,9 @@ int run_once(const Settings& settings) {
   std::printf(
       "%s queue %u: produced %llu, received %llu, dropped by the queue %llu "
       "(%.1f%%), export failures %llu; wall %.3f s; delivered %.0f spans/s; "
-      "peak RSS %.1f MiB%s (producing took %.3f s)\n",
+      "peak RSS %.1f MiB%s (producing took %.3f s, %llu spans delivered by "
+      "then); CPU per produced span: this process %.2f us, the collector %.2f "
+      "us\n",
       settings.queue >= settings.spans ? "W7 " : "W7b", settings.queue,
       static_cast<unsigned long long>(settings.spans), received,
       static_cast<unsigned long long>(stats.spans_dropped),
@@ -155,7 +188,10 @@ int run_once(const Settings& settings) {
           static_cast<double>(settings.spans),
       static_cast<unsigned long long>(sent.spans_dropped()), wall,
       static_cast<double>(received) / wall, rss,
-      flushed ? "" : " (force_flush timed out)", produced_in);
+      flushed ? "" : " (force_flush timed out)", produced_in,
+      static_cast<unsigned long long>(sent_when_produced),
+      own_cpu / 1000.0 / static_cast<double>(settings.spans),
+      collector_cpu / 1000.0 / static_cast<double>(settings.spans));
   std::fflush(stdout);
   return 0;
 }

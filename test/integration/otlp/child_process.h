@@ -59,6 +59,7 @@ class ChildProcess {
   }
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   void signal(int number) { kill(pid_, number); }
 
   // The next stdout line containing `part`, or nullopt at the deadline or
