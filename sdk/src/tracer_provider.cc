@@ -186,29 +186,40 @@ std::shared_ptr<weft::Tracer> TracerProvider::get_tracer(
   }
 }
 
-bool TracerProvider::force_flush(std::chrono::milliseconds timeout) noexcept {
+namespace {
+
+// Calls `step(processor, time left)` on every processor within one deadline;
+// true when every step completed.
+template <class Step>
+bool within_deadline(const ProviderState& state,
+                     std::chrono::milliseconds timeout, Step step) noexcept {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   bool complete = true;
-  for (const auto& processor : state_->processors) {
+  for (const auto& processor : state.processors) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    complete &=
-        processor->force_flush(std::max(left, std::chrono::milliseconds(0)));
+    complete &= step(*processor, std::max(left, std::chrono::milliseconds(0)));
   }
   return complete;
 }
 
+}  // namespace
+
+bool TracerProvider::force_flush(std::chrono::milliseconds timeout) noexcept {
+  return within_deadline(
+      *state_, timeout,
+      [](SpanProcessor& processor, std::chrono::milliseconds left) {
+        return processor.force_flush(left);
+      });
+}
+
 bool TracerProvider::shutdown(std::chrono::milliseconds timeout) noexcept {
   if (state_->shut_down.exchange(true)) return true;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool complete = true;
-  for (const auto& processor : state_->processors) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    complete &=
-        processor->shutdown(std::max(left, std::chrono::milliseconds(0)));
-  }
-  return complete;
+  return within_deadline(
+      *state_, timeout,
+      [](SpanProcessor& processor, std::chrono::milliseconds left) {
+        return processor.shutdown(left);
+      });
 }
 
 TracerStats TracerProvider::stats() const noexcept {
