@@ -37,6 +37,13 @@ std::string describe(const Json& value) {
   }
 }
 
+// A bad value as an error message shows it: scalars as written, objects and
+// arrays by kind only (dumping them recurses as deep as the input nests, and
+// a long line can nest deeper than the stack goes).
+std::string shown(const Json& value) {
+  return value.is_structured() ? describe(value) : value.dump();
+}
+
 // The member `key` of `object`, or nullptr when absent or null (the JSON
 // mapping leaves default values out, and accepts null for them).
 const Json* member(const Json& object, const char* key) {
@@ -107,7 +114,7 @@ std::uint64_t uint64_member(const Json& object, const char* key,
   fail(path + "." + key,
        "expected an unsigned 64-bit integer (a decimal "
        "string), found " +
-           value->dump());
+           shown(*value));
 }
 
 std::uint32_t uint32_member(const Json& object, const char* key,
@@ -137,7 +144,7 @@ int enum_member(const Json& object, const char* key, const std::string& path,
       ++index;
     }
   }
-  fail(path + "." + key, "not a known value: " + value->dump());
+  fail(path + "." + key, "not a known value: " + shown(*value));
 }
 
 int base64_digit(char c) {
@@ -244,12 +251,12 @@ std::string any_value_text(const Json& value, const std::string& path,
                       [](char c) { return c >= '0' && c <= '9'; });
       if (digits && text != "-") return text;
     }
-    fail(path + ".intValue", "expected a 64-bit integer, found " + i->dump());
+    fail(path + ".intValue", "expected a 64-bit integer, found " + shown(*i));
   }
   if (const Json* d = member(value, "doubleValue")) {
     if (d->is_number()) return format_double(d->get<double>());
     if (d->is_string()) return d->get<std::string>();  // "NaN", "Infinity"
-    fail(path + ".doubleValue", "expected a number, found " + d->dump());
+    fail(path + ".doubleValue", "expected a number, found " + shown(*d));
   }
   if (const Json* array = member(value, "arrayValue")) {
     expect_object(*array, path + ".arrayValue");

@@ -66,6 +66,19 @@ TEST_CASE("weft view accepts base64 ids and numbers for 64-bit integers",
   CHECK(spans[0].duration_ns() == 4);
 }
 
+namespace {
+
+// A span whose startTimeUnixNano is `depth` nested arrays: a line of 2 *
+// depth bytes that nests deeper than a recursive walk's stack goes.
+std::string deeply_nested_start_time(std::size_t depth) {
+  return "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":"
+         "\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":"
+         "\"b7ad6b7169203331\",\"startTimeUnixNano\":" +
+         std::string(depth, '[') + std::string(depth, ']') + "}]}]}]}";
+}
+
+}  // namespace
+
 TEST_CASE("weft view names the line and the field of bad input",
           "[view][model]") {
   const auto [line_number, text, expected] =
@@ -93,6 +106,11 @@ TEST_CASE("weft view names the line and the field of bad input",
            "\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":"
            "\"b7ad6b7169203331\",\"startTimeUnixNano\":\"-5\"}]}]}]}",
            "spans[0].startTimeUnixNano: expected an unsigned 64-bit integer"},
+          // Found by reading while fuzzing: the message dumped the value,
+          // recursively, and overflowed the stack.
+          {__LINE__, deeply_nested_start_time(200000),
+           "spans[0].startTimeUnixNano: expected an unsigned 64-bit integer "
+           "(a decimal string), found an array"},
       }));
   CAPTURE(line_number, text);
   std::istringstream in(text);
