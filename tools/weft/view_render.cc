@@ -13,6 +13,9 @@ namespace {
 
 constexpr std::size_t kShortId = 8;      // hex digits shown for an id
 constexpr std::size_t kMaxIncoming = 5;  // incoming links listed per span
+// Tree levels drawn with indentation; deeper spans are drawn at this level
+// with their depth, so that lines do not grow with the depth of the input.
+constexpr std::size_t kMaxIndent = 32;
 
 std::string short_id(std::string_view id) {
   return std::string(id.substr(0, kShortId));
@@ -120,25 +123,46 @@ class Waterfall {
       }
     }
     visited_.clear();
-    for (std::size_t i = 0; i < roots.size(); ++i) {
-      node(*roots[i], "", true, true);
-    }
+    for (const SpanRecord* root : roots) tree(*root);
     // Spans in a parent cycle (malformed input) are still shown.
     for (const SpanRecord* span : trace.spans) {
-      if (!visited_.count(span)) node(*span, "", true, true);
+      if (!visited_.count(span)) tree(*span);
     }
   }
 
   std::string take() { return std::move(out_); }
 
  private:
-  void node(const SpanRecord& span, const std::string& prefix, bool last,
-            bool root) {
+  // A span still to draw: under `prefix`, the last of its siblings or not,
+  // `depth` levels below a root (0).
+  struct Pending {
+    const SpanRecord* span;
+    std::string prefix;
+    bool last;
+    std::size_t depth;
+  };
+
+  // Draws `root` and its descendants depth first. The stack is explicit: a
+  // chain of parents is as long as the input makes it, the call stack is not.
+  void tree(const SpanRecord& root) {
+    std::vector<Pending> pending;
+    pending.push_back({&root, "", true, 0});
+    while (!pending.empty()) {
+      Pending next = std::move(pending.back());
+      pending.pop_back();
+      node(next, pending);
+    }
+  }
+
+  // Draws one span and queues its children.
+  void node(const Pending& at, std::vector<Pending>& pending) {
+    const SpanRecord& span = *at.span;
+    const bool root = at.depth == 0;
     if (!visited_.insert(&span).second) return;
     const auto found = children_.find(span.span_id);
     const bool has_children =
         found != children_.end() && !found->second.empty();
-    const std::string branch = root ? "" : (last ? "└─ " : "├─ ");
+    const std::string branch = root ? "" : (at.last ? "└─ " : "├─ ");
     std::string name = span.name.empty() ? "(unnamed)" : span.name;
     name += kind_suffix(span.kind);
     if (!main_service_.empty() && span.service != main_service_) {
@@ -148,24 +172,27 @@ class Waterfall {
       name += fmt::format("  (parent {} not in the input)",
                           short_id(span.parent_span_id));
     }
+    if (at.depth > kMaxIndent) name += fmt::format("  (depth {})", at.depth);
     if (span.status_code == 2 && !span.status_message.empty()) {
       name += fmt::format("  ✗ {}", span.status_message);
     }
     out_ += fmt::format("{:>10} {:>10}  |{}|  {:<6} {}{}{}\n",
                         "+" + format_duration(span.start_ns - trace_->start_ns),
                         format_duration(span.duration_ns()), bar(span),
-                        status_text(span.status_code), prefix, branch, name);
+                        status_text(span.status_code), at.prefix, branch, name);
 
     const std::string child_prefix =
-        prefix + (root ? "" : (last ? "   " : "│  "));
+        root || at.depth >= kMaxIndent ? at.prefix
+                                       : at.prefix + (at.last ? "   " : "│  ");
     const std::string detail =
         std::string(10 + 1 + 10 + 2 + width_ + 2 + 2 + 6 + 1, ' ') +
         child_prefix + (has_children ? "│  " : "   ");
     details(span, detail);
     if (!has_children) return;
     const auto& children = found->second;
-    for (std::size_t i = 0; i < children.size(); ++i) {
-      node(*children[i], child_prefix, i + 1 == children.size(), false);
+    for (std::size_t i = children.size(); i-- > 0;) {  // first on top
+      pending.push_back(
+          {children[i], child_prefix, i + 1 == children.size(), at.depth + 1});
     }
   }
 

@@ -1,6 +1,8 @@
 #include "view_render.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <sstream>
 
 #include "view_test_data.h"
@@ -16,6 +18,12 @@ std::vector<SpanRecord> test_spans() {
   std::string error;
   REQUIRE(read_otlp_json_lines(in, "test", spans, error));
   return spans;
+}
+
+std::string span_id(std::size_t number) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016zx", number);
+  return text;
 }
 
 std::vector<std::string> ids_of(
@@ -122,6 +130,47 @@ TEST_CASE(
   }
   CHECK(opened == 3);
   CHECK(closed == 3);
+}
+
+TEST_CASE(
+    "weft view draws a chain of spans deeper than the stack, with lines that "
+    "stop growing past 32 levels",
+    "[view][render]") {
+  // Found while fuzzing weft view: the tree was drawn recursively (a stack
+  // overflow at a few thousand levels under ASan) and each level indented
+  // further (output quadratic in the depth).
+  constexpr std::size_t kSpans = 100000;
+  std::vector<SpanRecord> spans(kSpans);
+  for (std::size_t i = 0; i < kSpans; ++i) {
+    spans[i].trace_id = kBatchTrace;
+    spans[i].span_id = span_id(i + 1);
+    if (i > 0) spans[i].parent_span_id = span_id(i);
+    spans[i].name = "level-" + std::to_string(i);
+    spans[i].start_ns = 1000 + i;
+    spans[i].end_ns = 1000 + 2 * kSpans - i;
+  }
+  const TraceSet traces(std::move(spans));
+  const std::string text =
+      render_waterfall(traces, select_traces(traces, {}), {4});
+
+  std::size_t lines = 0;
+  std::size_t longest = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line); ++lines) {
+    longest = std::max(longest, line.size());
+  }
+  CHECK(lines == kSpans + 4);  // summary, blank, trace header, column titles
+  CHECK(longest < 300);
+  CHECK_THAT(text, Catch::Contains("└─ level-32\n"));
+  CHECK_THAT(text, Catch::Contains("└─ level-33  (depth 33)\n"));
+  CHECK_THAT(text, Catch::EndsWith("└─ level-99999  (depth 99999)\n"));
+  // Levels 32 and deeper share one indentation.
+  const auto indentation = [&](const std::string& name) {
+    const std::size_t at = text.find("└─ " + name);
+    return at - text.rfind('|', at);
+  };
+  CHECK(indentation("level-32\n") == indentation("level-99999"));
+  CHECK(indentation("level-31\n") < indentation("level-32\n"));
 }
 
 TEST_CASE("weft view formats durations for people", "[view][render]") {
