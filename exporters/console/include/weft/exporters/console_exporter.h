@@ -3,6 +3,7 @@
 // samples and debugging. Called by one processor thread at a time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -21,7 +22,8 @@ class ConsoleExporter final : public sdk::SpanExporter {
 
  private:
   std::FILE* out_;
-  bool shut_down_ = false;
+  // Set by shutdown(), which may run on another thread than export_spans().
+  std::atomic<bool> shut_down_{false};
 };
 
 // The text ConsoleExporter prints for one span.

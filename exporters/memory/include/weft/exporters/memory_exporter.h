@@ -5,6 +5,7 @@
 // thread waits for them and takes them.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -42,7 +43,8 @@ class InMemoryExporter final : public sdk::SpanExporter {
 
  private:
   std::shared_ptr<InMemorySpanStore> store_;
-  bool shut_down_ = false;
+  // Set by shutdown(), which may run on another thread than export_spans().
+  std::atomic<bool> shut_down_{false};
 };
 
 }  // namespace weft::exporters
