@@ -163,8 +163,10 @@ bool is_hex(std::string_view text) {
   });
 }
 
-// An id of `bytes` bytes as lowercase hex: given as hex (OTLP) or base64
-// (the plain protobuf mapping). Empty stays empty.
+// An id of `bytes` bytes as lowercase hex: given as hex (OTLP) or padded
+// base64 (the plain protobuf mapping). Empty stays empty. Unpadded base64 is
+// refused: hex of an id of the wrong size can read as it (22 hex digits are
+// unpadded base64 of 16 bytes) and would become another id.
 std::string id_member(const Json& object, const char* key, std::size_t bytes,
                       const std::string& path) {
   std::string text = string_member(object, key, path);
@@ -197,7 +199,7 @@ std::string id_member(const Json& object, const char* key, std::size_t bytes,
       decoded.push_back(static_cast<char>((bits >> bit_count) & 0xff));
     }
   }
-  if (!ok || decoded.size() != bytes) {
+  if (!ok || decoded.size() != bytes || text.size() != (bytes + 2) / 3 * 4) {
     fail(path + "." + key,
          fmt::format("expected {} hex digits (or base64 of {} bytes), found "
                      "\"{}\"",

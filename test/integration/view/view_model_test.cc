@@ -106,6 +106,13 @@ TEST_CASE("weft view names the line and the field of bad input",
            "\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":"
            "\"b7ad6b7169203331\",\"startTimeUnixNano\":\"-5\"}]}]}]}",
            "spans[0].startTimeUnixNano: expected an unsigned 64-bit integer"},
+          // Found by fuzzing: hex of an 11-byte id read as unpadded base64
+          // of 16 bytes, and became another trace id.
+          {__LINE__,
+           "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":"
+           "\"4a05726574727912021001\",\"spanId\":\"b7ad6b7169203331\"}]}]}]}",
+           "spans[0].traceId: expected 32 hex digits (or base64 of 16 bytes), "
+           "found \"4a05726574727912021001\""},
           // Found by reading while fuzzing: the message dumped the value,
           // recursively, and overflowed the stack.
           {__LINE__, deeply_nested_start_time(200000),
