@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <string>
@@ -28,8 +29,11 @@ namespace {
 
 using namespace weft::tools::view;
 
-void check(bool condition) {
-  if (!condition) std::abort();
+// Aborts (a finding) naming the line of the broken property.
+void check(bool condition, int line = __builtin_LINE()) {
+  if (condition) return;
+  std::fprintf(stderr, "%s:%d: property broken\n", __FILE__, line);
+  std::abort();
 }
 
 bool lowercase_hex(std::string_view text, std::size_t digits) {
