@@ -201,7 +201,10 @@ void Collector::State::run_delayer() {
       continue;
     }
     if (!stopping && Clock::now() < pending.top().due) {
-      changed.wait_until(lock, pending.top().due);
+      // A copy: wait_until reads the time again after waking, when a push
+      // by a gRPC thread may have moved the queue's storage.
+      const Clock::time_point due = pending.top().due;
+      changed.wait_until(lock, due);
       continue;
     }
     Pending due = pending.top();
