@@ -59,8 +59,12 @@ struct Request {
   otlp::Backoff backoff;  // guarded by the exporter's mutex_
   // Guarded by the exporter's mutex_:
   int attempts = 0;  // started so far
+  Clock::time_point attempt_started;
+  Clock::time_point attempt_deadline;
+  Clock::duration last_attempt_took{};  // from start to answer
   Clock::time_point retry_at;
-  std::string last_failure;
+  std::string last_answer;   // the collector's latest failure, for humans
+  std::string last_failure;  // why it waits for a retry, for give_up()
   std::shared_ptr<grpc::ClientContext> context;  // of the latest attempt
   bool finished = false;
   sdk::ExportResult result = sdk::ExportResult::kFailure;
@@ -254,6 +258,8 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
         context->set_deadline(std::chrono::system_clock::now() +
                               (deadline - now));
         retry = request->attempts++ > 0;
+        request->attempt_started = now;
+        request->attempt_deadline = deadline;
         request->context = context;
         request->response.Clear();
       } else {
@@ -286,26 +292,43 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
       return;
     }
     const otlp::RetryDecision decision = otlp::classify(status);
-    std::string failure =
+    std::string answer =
         "the collector at " + config_.target + " answered " +
         otlp::status_code_name(status.error_code()) +
         (status.error_message().empty() ? std::string()
                                         : ": " + status.error_message());
     if (!decision.retryable) {
       drop(request->spans, DropReason::kNotRetryable,
-           failure + " (not retryable)");
+           answer + " (not retryable)");
       finish(request, sdk::ExportResult::kFailure);
       return;
     }
+    std::string failure;
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      const Clock::time_point now = Clock::now();
+      // DEADLINE_EXCEEDED at the deadline weft set is not the collector's
+      // answer: report the last answer it did give.
+      const bool ran_out =
+          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+          now >= request->attempt_deadline;
+      if (ran_out && !request->last_answer.empty()) {
+        failure = request->last_answer + "; the last attempt ran out of time";
+      } else {
+        failure = answer;
+        if (!ran_out) request->last_answer = std::move(answer);
+      }
+      failure +=
+          " (retried " + std::to_string(request->attempts - 1) + " times)";
+      request->last_attempt_took = now - request->attempt_started;
       const milliseconds delay = decision.server_delay
                                      ? *decision.server_delay
                                      : request->backoff.next(random_);
-      failure +=
-          " (retried " + std::to_string(request->attempts - 1) + " times)";
-      const Clock::time_point wake = Clock::now() + delay;
-      if (wake < effective_deadline(request->export_deadline)) {
+      const Clock::time_point wake = now + delay;
+      // A retry with less time left than this attempt took would most
+      // likely run out of time before the collector answers.
+      if (wake + request->last_attempt_took <
+          effective_deadline(request->export_deadline)) {
         request->retry_at = wake;
         request->last_failure = std::move(failure);
         retry_waiting_.push_back(request);
@@ -328,7 +351,8 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
       Clock::time_point earliest = Clock::time_point::max();
       for (auto it = retry_waiting_.begin(); it != retry_waiting_.end();) {
         const std::shared_ptr<Request>& request = *it;
-        if (request->retry_at >= effective_deadline(request->export_deadline)) {
+        if (request->retry_at + request->last_attempt_took >=
+            effective_deadline(request->export_deadline)) {
           expired.push_back(request);
         } else if (request->retry_at <= now) {
           due.push_back(request);

@@ -255,6 +255,11 @@ TEST_CASE(
   CHECK(under_test.exporter->export_spans(spans) == ExportResult::kFailure);
   const auto elapsed = std::chrono::steady_clock::now() - started;
   CHECK(elapsed < 300ms + 2s);
+  std::string logged;  // shown when a check fails
+  for (const auto& message : under_test.logger->all()) {
+    logged += message.text + "\n";
+  }
+  CAPTURE(logged);
   const auto stats = under_test.exporter->stats();
   CHECK(stats.retries >= 1);
   CHECK(stats.spans_dropped_timeout == 4);

@@ -71,7 +71,8 @@ struct OtlpGrpcExporterOptions {
   std::string client_key_file;
   // Sent as gRPC metadata with every request (keys are lower-cased).
   std::vector<std::pair<std::string, std::string>> headers;
-  // The most one batch may take, retries included. Default 10 s.
+  // The most one batch may take, retries included, counted from when its
+  // request is started (after any wait for a free slot). Default 10 s.
   std::optional<std::chrono::milliseconds> timeout;
   // Default none.
   std::optional<OtlpCompression> compression;
