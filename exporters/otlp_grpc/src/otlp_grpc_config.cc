@@ -331,6 +331,7 @@ sdk::Expected<OtlpGrpcConfig> finalize_otlp_grpc_config(
                  "OTLP exporter: max_concurrent_exports must be at least 1"};
   }
   config.max_concurrent_exports = options.max_concurrent_exports;
+  config.max_queued_bytes = options.max_queued_bytes;
   return config;
 }
 

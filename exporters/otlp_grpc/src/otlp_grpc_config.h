@@ -28,6 +28,7 @@ struct OtlpGrpcConfig {
   std::chrono::milliseconds retry_initial_backoff{1000};
   std::chrono::milliseconds retry_max_backoff{5000};
   std::uint32_t max_concurrent_exports = 2;  // at least 1
+  std::size_t max_queued_bytes = 0;
 };
 
 // Environment (traces-specific, then general) over `options` over defaults.

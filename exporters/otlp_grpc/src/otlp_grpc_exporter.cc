@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <list>
 #include <mutex>
 #include <new>
@@ -54,11 +55,13 @@ struct Request {
       : backoff(initial, maximum) {}
 
   grpc::ByteBuffer payload;
+  std::size_t bytes = 0;
   std::size_t spans = 0;
   Clock::time_point export_deadline;
   otlp::Backoff backoff;  // guarded by the exporter's mutex_
   // Guarded by the exporter's mutex_:
-  int attempts = 0;  // started so far
+  bool holds_slot = false;  // started: in flight or waiting for a retry
+  int attempts = 0;         // started so far
   Clock::time_point attempt_started;
   Clock::time_point attempt_deadline;
   Clock::duration last_attempt_took{};  // from start to answer
@@ -138,10 +141,24 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
       return sdk::ExportResult::kFailure;
     }
     request->spans = count;
+    request->bytes = request->payload.Length();
+    bool start_now = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      // Wait for a free slot; while shutting down, only until its deadline.
-      while (unfinished_.size() >= config_.max_concurrent_exports) {
+      // Start now when a slot is free, else queue it when there is room;
+      // else wait, while shutting down only until its deadline.
+      while (true) {
+        if (active_ < config_.max_concurrent_exports && queued_.empty()) {
+          ++active_;
+          request->holds_slot = true;
+          start_now = true;
+          break;
+        }
+        if (queued_bytes_ + request->bytes <= config_.max_queued_bytes) {
+          queued_.push_back(request);
+          queued_bytes_ += request->bytes;
+          break;
+        }
         if (shutting_down_) {
           if (Clock::now() >= shutdown_deadline_) {
             lock.unlock();
@@ -155,10 +172,9 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
           state_changed_.wait(lock);
         }
       }
-      request->export_deadline = Clock::now() + config_.timeout;
       unfinished_.push_back(request);
     }
-    start_attempt(request);
+    if (start_now) start_attempt(request);
     if (config_.max_concurrent_exports > 1) return sdk::ExportResult::kSuccess;
     std::unique_lock<std::mutex> lock(mutex_);
     state_changed_.wait(lock, [&request] { return request->finished; });
@@ -189,14 +205,27 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
       // Retries that could not fit before the deadline were given up early.
       return stats().spans_dropped_shutdown == dropped_before;
     }
-    // Give up on the attempts in flight: their callbacks find no time left
-    // and count the spans as dropped. Cancelling may run a callback on this
-    // thread, so mutex_ is released first.
+    // Drop what is still queued, and give up on the attempts in flight:
+    // their callbacks find no time left and count the spans as dropped.
+    // Cancelling may run a callback on this thread, so mutex_ is released
+    // first.
+    std::deque<std::shared_ptr<Request>> never_sent;
+    never_sent.swap(queued_);
+    queued_bytes_ = 0;
+    for (const auto& request : never_sent) {
+      request->finished = true;
+      unfinished_.remove(request);
+    }
     std::vector<std::shared_ptr<grpc::ClientContext>> in_flight;
     for (const auto& request : unfinished_) {
       if (request->context) in_flight.push_back(request->context);
     }
+    state_changed_.notify_all();
     lock.unlock();
+    for (const auto& request : never_sent) {
+      drop(request->spans, DropReason::kShutdown,
+           "shutdown deadline reached before the request could be sent");
+    }
     for (const auto& context : in_flight) context->TryCancel();
     lock.lock();
     state_changed_.wait_for(lock, milliseconds(100),
@@ -251,9 +280,14 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
     bool retry = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      const Clock::time_point deadline =
-          effective_deadline(request->export_deadline);
       const Clock::time_point now = Clock::now();
+      Clock::time_point deadline = effective_deadline(request->export_deadline);
+      if (request->attempts == 0) {
+        // The export timeout counts from the first attempt, not from
+        // when the request was queued.
+        request->export_deadline = now + config_.timeout;
+        deadline = effective_deadline(request->export_deadline);
+      }
       if (now < deadline) {
         context->set_deadline(std::chrono::system_clock::now() +
                               (deadline - now));
@@ -381,17 +415,33 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
     }
   }
 
-  // The request is over: delivered, or dropped and counted.
+  // The request is over: delivered, or dropped and counted. Its slot goes
+  // to the first queued request, started here.
   void finish(const std::shared_ptr<Request>& request,
               sdk::ExportResult result) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    request->finished = true;
-    request->result = result;
-    request->context.reset();
-    unfinished_.remove(request);
-    // Notified with mutex_ held: the destructor may run as soon as it is
-    // released.
-    state_changed_.notify_all();
+    std::shared_ptr<Request> next;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      request->finished = true;
+      request->result = result;
+      request->context.reset();
+      unfinished_.remove(request);
+      if (request->holds_slot) {
+        request->holds_slot = false;
+        --active_;
+        if (!queued_.empty() && active_ < config_.max_concurrent_exports) {
+          next = std::move(queued_.front());
+          queued_.pop_front();
+          queued_bytes_ -= next->bytes;
+          next->holds_slot = true;
+          ++active_;
+        }
+      }
+      // Notified with mutex_ held: the destructor may run as soon as it is
+      // released.
+      state_changed_.notify_all();
+    }
+    if (next) start_attempt(next);
   }
 
   void give_up(const std::shared_ptr<Request>& request,
@@ -488,7 +538,10 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
   std::condition_variable state_changed_;  // any change below
   bool shutting_down_ = false;
   Clock::time_point shutdown_deadline_;
-  std::list<std::shared_ptr<Request>> unfinished_;  // in flight or waiting
+  std::list<std::shared_ptr<Request>> unfinished_;  // started or queued
+  std::size_t active_ = 0;                          // requests holding a slot
+  std::deque<std::shared_ptr<Request>> queued_;     // waiting for a slot
+  std::size_t queued_bytes_ = 0;
   std::list<std::shared_ptr<Request>> retry_waiting_;
   std::mt19937_64 random_;
   bool stop_retry_thread_ = false;

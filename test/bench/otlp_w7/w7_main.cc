@@ -17,6 +17,7 @@
 //      weft_w7 --queue N [--spans N] [--weft PATH]   (one run)
 //      --in-flight N: the exporter's max_concurrent_exports (default: its
 //      default, 2); 1 is the synchronous exporter, for comparison.
+//      --queued-kib N: its max_queued_bytes in KiB (default: its default).
 // Sample run: see the README's benchmark table.
 #include <dirent.h>
 
@@ -44,6 +45,7 @@ struct Settings {
   std::uint64_t spans = 200000;
   std::string weft = WEFT_PROGRAM;
   std::uint32_t in_flight = 0;  // 0: the exporter's default
+  long queued_kib = -1;         // -1: the exporter's default
   bool single = false;
 };
 
@@ -101,6 +103,10 @@ int run_once(const Settings& settings) {
   exporter_options.logger = weft::sdk::make_stderr_logger();
   if (settings.in_flight != 0) {
     exporter_options.max_concurrent_exports = settings.in_flight;
+  }
+  if (settings.queued_kib >= 0) {
+    exporter_options.max_queued_bytes =
+        static_cast<std::size_t>(settings.queued_kib) * 1024;
   }
   auto exporter = weft::exporters::make_otlp_grpc_exporter(exporter_options);
   if (!exporter) {
@@ -209,12 +215,14 @@ int main(int argc, char** argv) {
       settings.spans = std::stoull(argv[i + 1]);
     } else if (flag == "--in-flight") {
       settings.in_flight = static_cast<std::uint32_t>(std::stoul(argv[i + 1]));
+    } else if (flag == "--queued-kib") {
+      settings.queued_kib = std::stol(argv[i + 1]);
     } else if (flag == "--weft") {
       settings.weft = argv[i + 1];
     } else {
       std::fprintf(stderr,
                    "usage: weft_w7 [--queue N] [--spans N] [--in-flight N] "
-                   "[--weft PATH]\n");
+                   "[--queued-kib N] [--weft PATH]\n");
       return 2;
     }
   }
@@ -231,6 +239,10 @@ int main(int argc, char** argv) {
   if (settings.in_flight != 0) {
     w7b_arguments.push_back("--in-flight");
     w7b_arguments.push_back(std::to_string(settings.in_flight));
+  }
+  if (settings.queued_kib >= 0) {
+    w7b_arguments.push_back("--queued-kib");
+    w7b_arguments.push_back(std::to_string(settings.queued_kib));
   }
   weft::testing::ChildProcess w7b(w7b_arguments);
   const auto status = w7b.wait_exit(300s);

@@ -46,6 +46,7 @@ TEST_CASE("without settings the exporter sends plaintext to localhost:4317",
   CHECK(config.compression == OtlpCompression::kNone);
   CHECK(config.headers.empty());
   CHECK(config.max_concurrent_exports == 2);
+  CHECK(config.max_queued_bytes == 8u << 20);
   CHECK(configured.logger->size() == 0);
 }
 

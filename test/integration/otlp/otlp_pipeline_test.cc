@@ -1,14 +1,17 @@
 // The OTLP/gRPC exporter's default mode, requests pipelined
-// (max_concurrent_exports = 2), against a real gRPC server on loopback:
-// export_spans() returns once the request is on its way, at most two are
-// unfinished at once, force_flush() waits for the answers, and a request
-// that fails later (not retryable, export timeout, shutdown, the exporter
-// destroyed) has its spans counted as dropped and logged. gRPC (from
+// (max_concurrent_exports = 2, max_queued_bytes = 8 MiB), against a real
+// gRPC server on loopback: export_spans() returns once the request is on its
+// way or queued, at most two are in flight at once, queued ones follow in
+// order, force_flush() waits for the answers, and a request that fails
+// later (not retryable, export timeout, shutdown, the exporter destroyed)
+// has its spans counted as dropped and logged. gRPC (from
 // Debian) is not TSan-instrumented: these cases are tagged [no_tsan].
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <string>
+#include <vector>
 
+#include "otlp_encoder.h"
 #include "otlp_test_spans.h"
 #include "otlp_test_support.h"
 #include "test_provider.h"
@@ -39,13 +42,15 @@ ExporterUnderTest pipelined_exporter(
 }  // namespace
 
 TEST_CASE(
-    "pipelined exports return before the collector answers, two at a time, "
-    "and force_flush waits for the answers",
+    "without a queue, pipelined exports return before the collector "
+    "answers, two at a time, and force_flush waits for the answers",
     "[otlp][grpc][pipeline][no_tsan]") {
   CollectorOptions options;
   options.delay = 1s;  // every answer
   auto collector = weft::testing::start_collector(options);
-  auto under_test = pipelined_exporter(*collector);
+  auto under_test = pipelined_exporter(
+      *collector,
+      [](OtlpGrpcExporterOptions& exporter) { exporter.max_queued_bytes = 0; });
   REQUIRE(weft::exporters::OtlpGrpcExporterOptions{}.max_concurrent_exports ==
           2);
   TestProvider provider;
@@ -209,4 +214,101 @@ TEST_CASE(
   CHECK(Clock::now() - started < 2s);
   CHECK(stats().spans_dropped_shutdown == 4);
   CHECK(stats().spans_sent == 0);
+}
+
+TEST_CASE(
+    "queued exports return while both slots are busy and are sent in turn "
+    "as answers free the slots",
+    "[otlp][grpc][pipeline][no_tsan]") {
+  CollectorOptions options;
+  options.delay = 1s;
+  auto collector = weft::testing::start_collector(options);
+  auto under_test = pipelined_exporter(*collector);
+  REQUIRE(weft::exporters::OtlpGrpcExporterOptions{}.max_queued_bytes ==
+          8u << 20);
+  TestProvider provider;
+  std::vector<weft::sdk::SpanBatch> batches;
+  for (int i = 0; i < 5; ++i) {
+    batches.push_back(weft::testing::record_varied_spans(provider));
+  }
+
+  for (auto& batch : batches) {
+    REQUIRE(under_test.exporter->export_spans(batch) == ExportResult::kSuccess);
+    batch.clear();
+  }
+  // All five were accepted before the first answer (1 s away); only two
+  // reached the collector, the rest wait in the exporter's queue.
+  CHECK(under_test.exporter->stats().requests_succeeded == 0);
+  REQUIRE(collector->wait_for_requests(2, 10s));
+  CHECK(collector->stats().requests == 2);
+
+  REQUIRE(under_test.exporter->force_flush(20s));
+  CHECK(collector->stats().requests == 5);
+  CHECK(collector->stats().spans_accepted == 20);
+  const auto stats = under_test.exporter->stats();
+  CHECK(stats.requests_succeeded == 5);
+  CHECK(stats.spans_sent == 20);
+  CHECK(stats.spans_dropped() == 0);
+}
+
+TEST_CASE("a full queue makes export_spans wait for room",
+          "[otlp][grpc][pipeline][no_tsan]") {
+  CollectorOptions options;
+  options.delay = 1s;
+  auto collector = weft::testing::start_collector(options);
+  TestProvider provider;
+  weft::sdk::SpanBatch probe = weft::testing::record_varied_spans(provider);
+  std::string encoded;
+  weft::otlp::RequestEncoder().encode(probe, encoded);
+  // Room for one queued request of this size, not two.
+  auto under_test = pipelined_exporter(
+      *collector, [size = encoded.size()](OtlpGrpcExporterOptions& exporter) {
+        exporter.max_queued_bytes = size + size / 2;
+      });
+  std::vector<weft::sdk::SpanBatch> batches;
+  for (int i = 0; i < 4; ++i) {
+    batches.push_back(weft::testing::record_varied_spans(provider));
+  }
+
+  const auto started = Clock::now();
+  for (int i = 0; i < 3; ++i) {  // two in flight, one queued
+    REQUIRE(under_test.exporter->export_spans(batches[i]) ==
+            ExportResult::kSuccess);
+  }
+  CHECK(under_test.exporter->stats().requests_succeeded == 0);
+  // The fourth waits until an answer frees a slot for the queued one.
+  REQUIRE(under_test.exporter->export_spans(batches[3]) ==
+          ExportResult::kSuccess);
+  CHECK(Clock::now() - started >= 1s);
+  REQUIRE(under_test.exporter->force_flush(20s));
+  CHECK(under_test.exporter->stats().spans_sent == 16);
+  CHECK(collector->stats().spans_accepted == 16);
+}
+
+TEST_CASE(
+    "shutdown drops the queued requests it could not send and counts them",
+    "[otlp][grpc][pipeline][no_tsan]") {
+  CollectorOptions options;
+  options.delay = 30s;
+  auto collector = weft::testing::start_collector(options);
+  auto under_test = pipelined_exporter(
+      *collector,
+      [](OtlpGrpcExporterOptions& exporter) { exporter.timeout = 60s; });
+  TestProvider provider;
+  for (int i = 0; i < 4; ++i) {  // two in flight, two queued
+    weft::sdk::SpanBatch spans = weft::testing::record_varied_spans(provider);
+    REQUIRE(under_test.exporter->export_spans(spans) == ExportResult::kSuccess);
+  }
+  REQUIRE(collector->wait_for_requests(2, 10s));
+
+  const auto started = Clock::now();
+  CHECK_FALSE(under_test.exporter->shutdown(300ms));
+  CHECK(Clock::now() - started < 300ms + 1s);
+  const auto stats = under_test.exporter->stats();
+  CHECK(stats.spans_dropped_shutdown == 16);
+  CHECK(stats.requests_failed == 4);
+  CHECK(stats.spans_sent == 0);
+  CHECK(under_test.logger->count_containing(
+            {"4 spans dropped", "before the request could be sent"}) == 2);
+  CHECK(collector->stats().requests == 2);  // the queued ones never left
 }

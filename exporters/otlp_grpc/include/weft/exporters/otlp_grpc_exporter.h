@@ -11,23 +11,26 @@
 // retried per the OTLP specification within the export timeout; spans that
 // still cannot be delivered are dropped and counted with their reason.
 //
-// Requests in flight (max_concurrent_exports, default 2): export_spans()
-// encodes the batch, starts its request and returns kSuccess as soon as the
-// request is on its way, without waiting for the collector's answer, as
-// long as fewer than max_concurrent_exports requests are unfinished
-// (in flight or waiting to be retried); otherwise it first waits for one to
-// finish. Encoding the next batch thus overlaps the collector decoding the
-// previous one. kSuccess then means "accepted for delivery": a request that
-// fails later (not retryable, export timeout, shutdown) has its spans
-// counted as dropped in stats() with the reason and logged, exactly as a
-// failure inside export_spans() is; the batch processor's own "exported"
-// counter does not see it. force_flush() waits for every unfinished request
-// (true when none is left within its timeout); shutdown() waits for them
-// until its deadline, then cancels what is still in flight and drops what
-// waits for a retry. With max_concurrent_exports = 1, export_spans() waits
-// for its request and returns the batch's final result. At most
-// max_concurrent_exports encoded requests (plus the one being encoded) are
-// held in memory.
+// Requests in flight (max_concurrent_exports, default 2) and queued
+// (max_queued_bytes, default 8 MiB): export_spans() encodes the batch and
+// returns kSuccess as soon as its request is started (when fewer than
+// max_concurrent_exports requests are in flight or waiting for a retry) or
+// queued (when the encoded requests waiting for a slot leave room for it),
+// without waiting for the collector's answer; otherwise it first waits.
+// A finished request's slot goes straight to the first queued one, started
+// from gRPC's thread. Encoding thus overlaps the collector decoding, and the
+// batch processor's queue drains into the exporter's, where a span takes
+// about a third of the memory. kSuccess then means "accepted for delivery":
+// a request that fails later (not retryable, export timeout, shutdown) has
+// its spans counted as dropped in stats() with the reason and logged,
+// exactly as a failure inside export_spans() is; the batch processor's own
+// "exported" counter does not see it. force_flush() waits for every
+// unfinished request (true when none is left within its timeout);
+// shutdown() waits for them until its deadline, then drops what is still
+// queued, cancels what is in flight and drops what waits for a retry. With
+// max_concurrent_exports = 1, export_spans() waits for its request and
+// returns the batch's final result. Memory held: max_concurrent_exports
+// requests, max_queued_bytes of queued ones, and the one being encoded.
 //
 // Thread-safety: export_spans() is called by one thread at a time;
 // force_flush(), shutdown() and stats() may be called from any thread at
@@ -37,6 +40,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -83,6 +87,11 @@ struct OtlpGrpcExporterOptions {
   // code only, at least 1. 1: export_spans() returns each batch's final
   // result.
   std::uint32_t max_concurrent_exports = 2;
+  // Encoded requests that wait for a free slot, in bytes (their sum): while
+  // there is room, export_spans() queues its request and returns instead of
+  // waiting. An encoded span takes about a third of the memory of a
+  // finished span in the batch processor's queue. 0: no queue. Code only.
+  std::size_t max_queued_bytes = 8 << 20;
   // Reports bad variables, failed exports and partial successes; null: silent.
   std::shared_ptr<sdk::Logger> logger;
   // Where variables are read from; null means the process environment.
