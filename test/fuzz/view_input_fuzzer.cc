@@ -9,7 +9,11 @@
 //   - the traces hold every span once, each in start order;
 //   - with no filter every trace is selected; a filter selects a subset;
 //   - the waterfall counts every span; the Mermaid diagram has one node line
-//     per span, whatever the names contain.
+//     per span, whatever the names contain;
+//   - what is printed (the error, the waterfall, the diagram) has no control
+//     character but the newlines between lines and is valid UTF-8, whatever
+//     the input holds (terminal_text.h);
+//   - no trace ends before it starts.
 // Seeds are in corpus/view_input/, the dictionary in view_input.dict. Run by
 // test/fuzz/run; see that script for the time budget.
 #include <algorithm>
@@ -22,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "terminal_text.h"
 #include "view_model.h"
 #include "view_render.h"
 
@@ -56,6 +61,19 @@ std::size_t count(std::string_view text, std::string_view part) {
   return found;
 }
 
+// Safe to print: escaping it again changes nothing (so it holds no control
+// character and no invalid UTF-8) once split at its newlines.
+bool printable_lines(std::string_view text) {
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    if (terminal_text(line) != line) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 void check_spans(const std::vector<SpanRecord>& spans) {
   for (const SpanRecord& span : spans) {
     check(lowercase_hex(span.trace_id, 32) && !all_zero(span.trace_id));
@@ -75,6 +93,7 @@ void check_traces(const TraceSet& traces, std::size_t span_count) {
   std::size_t seen = 0;
   for (const TraceSet::Trace& trace : traces.traces()) {
     check(!trace.spans.empty());
+    check(trace.end_ns >= trace.start_ns);
     check(traces.find_trace(trace.trace_id) == &trace);
     for (std::size_t i = 0; i < trace.spans.size(); ++i) {
       check(trace.spans[i]->trace_id == trace.trace_id);
@@ -113,6 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   std::string error;
   if (!read_otlp_json_lines(in, "fuzz", spans, error)) {
     check(error.rfind("fuzz:", 0) == 0);
+    check(printable_lines(error) && error.find('\n') == std::string::npos);
     return 0;
   }
   check(error.empty());
@@ -129,10 +149,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   check(waterfall.rfind(std::to_string(shown.size()) + " trace", 0) == 0);
   check(waterfall.find(", " + std::to_string(span_count) + " span") !=
         std::string::npos);
+  check(printable_lines(waterfall));
 
   const std::string mermaid = render_mermaid(traces, shown);
   check(mermaid.rfind("graph TD\n", 0) == 0);
   check(count(mermaid, "\n    s") == span_count);
   check(count(mermaid, "\n  subgraph ") == shown.size());
+  check(printable_lines(mermaid));
   return 0;
 }

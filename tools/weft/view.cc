@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "subcommands.h"
+#include "terminal_text.h"
 #include "view_model.h"
 #include "view_render.h"
 
@@ -113,7 +114,10 @@ int run_view(int argc, char** argv) {
   for (const std::string& file : files) {
     std::string error;
     if (!read_file(file, spans, error)) {
-      std::fprintf(stderr, "weft view: %s\n", error.c_str());
+      // Already escaped by the reader; again in case a message ever is not
+      // (escaping escaped text changes nothing).
+      std::fprintf(stderr, "weft view: %s\n",
+                   view::terminal_text(error).c_str());
       return 1;
     }
   }

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "terminal_text.h"
+
 namespace weft::tools::view {
 namespace {
 
@@ -126,17 +128,22 @@ std::uint32_t uint32_member(const Json& object, const char* key,
   return static_cast<std::uint32_t>(value);
 }
 
-// An enum: its number (OTLP's form) or its name.
+// An enum: its number (OTLP's form) or its name. OTLP enums are open: a
+// number without a name (a newer client's value) is read as it is, within
+// the 32 bits of a protobuf enum.
 int enum_member(const Json& object, const char* key, const std::string& path,
                 std::initializer_list<std::string_view> names) {
   const Json* value = member(object, key);
   if (value == nullptr) return 0;
   if (value->is_number_integer()) {
-    const std::int64_t number = value->get<std::int64_t>();
-    if (number >= 0 && number < static_cast<std::int64_t>(names.size())) {
-      return static_cast<int>(number);
-    }
-  } else if (value->is_string()) {
+    const bool fits = value->is_number_unsigned()
+                          ? value->get<std::uint64_t>() <= INT32_MAX
+                          : value->get<std::int64_t>() >= INT32_MIN &&
+                                value->get<std::int64_t>() <= INT32_MAX;
+    if (fits) return static_cast<int>(value->get<std::int64_t>());
+    fail(path + "." + key, "not a 32-bit enum value: " + shown(*value));
+  }
+  if (value->is_string()) {
     const std::string& text = value->get_ref<const std::string&>();
     int index = 0;
     for (std::string_view name : names) {
@@ -144,7 +151,8 @@ int enum_member(const Json& object, const char* key, const std::string& path,
       ++index;
     }
   }
-  fail(path + "." + key, "not a known value: " + shown(*value));
+  fail(path + "." + key,
+       "not a known value (a name or an integer): " + shown(*value));
 }
 
 int base64_digit(char c) {
@@ -445,6 +453,8 @@ bool parse_otlp_json_line(std::string_view line, std::size_t line_number,
   } catch (const std::exception& other) {
     error = std::string("cannot read the line: ") + other.what();
   }
+  // Messages quote the input (bad ids, values, what the JSON parser read).
+  error = terminal_text(error);
   spans.resize(before);
   return false;
 }
@@ -492,12 +502,12 @@ TraceSet::TraceSet(std::vector<SpanRecord> spans) : spans_(std::move(spans)) {
     by_id_.emplace(key(span.trace_id, span.span_id), &span);
     auto [found, added] = trace_index.emplace(span.trace_id, traces_.size());
     if (added) {
-      traces_.push_back(Trace{span.trace_id, {}, span.start_ns, span.end_ns});
+      traces_.push_back(Trace{span.trace_id, {}, span.start_ns, span.start_ns});
     }
     Trace& trace = traces_[found->second];
     trace.spans.push_back(&span);
     trace.start_ns = std::min(trace.start_ns, span.start_ns);
-    trace.end_ns = std::max(trace.end_ns, span.end_ns);
+    trace.end_ns = std::max({trace.end_ns, span.start_ns, span.end_ns});
     for (const LinkRecord& link : span.links) {
       incoming_[key(link.trace_id, link.span_id)].push_back({&span, &link});
     }

@@ -7,7 +7,9 @@
 // integers as strings) and accepts the lenient forms too (base64 ids,
 // numbers for 64-bit integers, enum names). Input is untrusted: every
 // problem becomes an error message naming the line and the field, never an
-// exception or a crash. Thread-compatible value types.
+// exception or a crash; what the message quotes of the input is escaped for
+// the terminal (terminal_text.h). The text fields of the records are as
+// read: renderers escape them. Thread-compatible value types.
 #pragma once
 
 #include <cstddef>
@@ -45,10 +47,12 @@ struct SpanRecord {
   std::string name;
   std::string service;  // resource attribute service.name
   std::string scope;    // instrumentation scope name
-  int kind = 0;         // OTLP SpanKind (1 internal ... 5 consumer)
+  // OTLP SpanKind (1 internal ... 5 consumer). OTLP enums are open: any
+  // other 32-bit number (a newer client's) is kept as read.
+  int kind = 0;
   std::uint64_t start_ns = 0;
   std::uint64_t end_ns = 0;
-  int status_code = 0;  // 0 unset, 1 ok, 2 error
+  int status_code = 0;  // 0 unset, 1 ok, 2 error; others kept as read
   std::string status_message;
   std::vector<AttributeRecord> attributes;
   std::size_t event_count = 0;
@@ -58,9 +62,12 @@ struct SpanRecord {
   std::uint32_t dropped_links_count = 0;
   std::size_t line = 0;  // where it was read (1-based)
 
+  // 0 when the span ends before it starts (an end time left at 0, a clock
+  // that went back): never a wrapped difference.
   std::uint64_t duration_ns() const {
     return end_ns > start_ns ? end_ns - start_ns : 0;
   }
+  bool ends_before_start() const { return end_ns < start_ns; }
 };
 
 // Parses one line (one request) into `spans`; on failure returns false and
@@ -80,8 +87,12 @@ class TraceSet {
   struct Trace {
     std::string trace_id;
     std::vector<const SpanRecord*> spans;  // by start time
-    std::uint64_t start_ns = 0;
+    std::uint64_t start_ns = 0;            // the earliest start of its spans
+    // The latest start or end of its spans: never before start_ns, also
+    // when spans end before they start.
     std::uint64_t end_ns = 0;
+
+    std::uint64_t duration_ns() const { return end_ns - start_ns; }
   };
   // A link as seen from the span it points at.
   struct IncomingLink {

@@ -8,6 +8,8 @@
 #include <set>
 #include <string_view>
 
+#include "terminal_text.h"
+
 namespace weft::tools::view {
 namespace {
 
@@ -21,8 +23,13 @@ std::string short_id(std::string_view id) {
   return std::string(id.substr(0, kShortId));
 }
 
-std::string_view kind_suffix(int kind) {
+// Unspecified (0) and internal (1) spans show no kind; a number OTLP does
+// not name (a newer client's) is shown as it is.
+std::string kind_suffix(int kind) {
   switch (kind) {
+    case 0:
+    case 1:
+      return "";
     case 2:
       return " (server)";
     case 3:
@@ -32,18 +39,20 @@ std::string_view kind_suffix(int kind) {
     case 5:
       return " (consumer)";
     default:
-      return "";
+      return fmt::format(" (kind {})", kind);
   }
 }
 
-std::string_view status_text(int code) {
+std::string status_text(int code) {
   switch (code) {
+    case 0:
+      return "";
     case 1:
       return "ok";
     case 2:
       return "ERROR";
     default:
-      return "";
+      return fmt::format("code {}", code);
   }
 }
 
@@ -56,16 +65,18 @@ std::string link_target(const TraceSet& traces, const SpanRecord& from,
                        short_id(span_id), short_id(trace_id));
   }
   if (target->trace_id == from.trace_id) {
-    return fmt::format("{} (same trace)", target->name);
+    return fmt::format("{} (same trace)", terminal_text(target->name));
   }
-  return fmt::format("{} in trace {}", target->name, short_id(trace_id));
+  return fmt::format("{} in trace {}", terminal_text(target->name),
+                     short_id(trace_id));
 }
 
 std::string other_attributes(const LinkRecord& link) {
   std::string text;
   for (const AttributeRecord& attribute : link.attributes) {
     if (attribute.key == "link.relationship") continue;
-    text += fmt::format("  {}={}", attribute.key, attribute.text);
+    text += fmt::format("  {}={}", terminal_text(attribute.key),
+                        terminal_text(attribute.text));
   }
   if (link.dropped_attributes_count > 0) {
     text += fmt::format("  (+{} attributes dropped)",
@@ -74,6 +85,7 @@ std::string other_attributes(const LinkRecord& link) {
   return text;
 }
 
+// As read: callers escape it for where it goes.
 std::string relationship_or_link(const LinkRecord& link) {
   std::string relationship = link.relationship();
   return relationship.empty() ? "link" : relationship;
@@ -94,7 +106,7 @@ class Waterfall {
     std::set<std::string> services;
     std::size_t links = 0;
     for (const SpanRecord* span : trace.spans) {
-      if (!span->service.empty()) services.insert(span->service);
+      if (!span->service.empty()) services.insert(terminal_text(span->service));
       links += span->links.size();
     }
     std::string service_list;
@@ -102,12 +114,11 @@ class Waterfall {
       service_list += (service_list.empty() ? "" : ", ") + service;
     }
     main_service_ = services.size() == 1 ? *services.begin() : "";
-    out_ +=
-        fmt::format("\ntrace {}  {}  {}, {}, {}\n", trace.trace_id,
-                    service_list.empty() ? "(no service.name)" : service_list,
-                    plural(trace.spans.size(), "span", "spans"),
-                    format_duration(trace.end_ns - trace.start_ns),
-                    plural(links, "link", "links"));
+    out_ += fmt::format(
+        "\ntrace {}  {}  {}, {}, {}\n", trace.trace_id,
+        service_list.empty() ? "(no service.name)" : service_list,
+        plural(trace.spans.size(), "span", "spans"),
+        format_duration(trace.duration_ns()), plural(links, "link", "links"));
     out_ += fmt::format("{:>10} {:>10}  {:<{}}  {:<6} {}\n", "start",
                         "duration", "timeline", width_ + 2, "status", "span");
 
@@ -163,18 +174,21 @@ class Waterfall {
     const bool has_children =
         found != children_.end() && !found->second.empty();
     const std::string branch = root ? "" : (at.last ? "└─ " : "├─ ");
-    std::string name = span.name.empty() ? "(unnamed)" : span.name;
+    std::string name =
+        span.name.empty() ? "(unnamed)" : terminal_text(span.name);
     name += kind_suffix(span.kind);
-    if (!main_service_.empty() && span.service != main_service_) {
-      name += fmt::format("  [{}]", span.service);
+    const std::string service = terminal_text(span.service);
+    if (!main_service_.empty() && service != main_service_) {
+      name += fmt::format("  [{}]", service);
     }
     if (root && !span.parent_span_id.empty()) {
       name += fmt::format("  (parent {} not in the input)",
                           short_id(span.parent_span_id));
     }
     if (at.depth > kMaxIndent) name += fmt::format("  (depth {})", at.depth);
+    if (span.ends_before_start()) name += "  ⚠ end<start";
     if (span.status_code == 2 && !span.status_message.empty()) {
-      name += fmt::format("  ✗ {}", span.status_message);
+      name += fmt::format("  ✗ {}", terminal_text(span.status_message));
     }
     out_ += fmt::format("{:>10} {:>10}  |{}|  {:<6} {}{}{}\n",
                         "+" + format_duration(span.start_ns - trace_->start_ns),
@@ -198,20 +212,20 @@ class Waterfall {
 
   void details(const SpanRecord& span, const std::string& indent) {
     for (const LinkRecord& link : span.links) {
-      out_ +=
-          fmt::format("{}⤷ {} → {}{}\n", indent, relationship_or_link(link),
-                      link_target(traces_, span, link.trace_id, link.span_id),
-                      other_attributes(link));
+      out_ += fmt::format(
+          "{}⤷ {} → {}{}\n", indent, terminal_text(relationship_or_link(link)),
+          link_target(traces_, span, link.trace_id, link.span_id),
+          other_attributes(link));
     }
     const auto& incoming = traces_.incoming(span);
     for (std::size_t i = 0; i < incoming.size() && i < kMaxIncoming; ++i) {
       const SpanRecord& from = *incoming[i].from;
       out_ += fmt::format(
-          "{}⤶ linked from {}{} as {}\n", indent, from.name,
+          "{}⤶ linked from {}{} as {}\n", indent, terminal_text(from.name),
           from.trace_id == span.trace_id
               ? std::string(" (same trace)")
               : fmt::format(" in trace {}", short_id(from.trace_id)),
-          relationship_or_link(*incoming[i].link));
+          terminal_text(relationship_or_link(*incoming[i].link)));
     }
     if (incoming.size() > kMaxIncoming) {
       out_ += fmt::format("{}⤶ ... and {} more incoming links\n", indent,
@@ -242,7 +256,7 @@ class Waterfall {
 
   std::string bar(const SpanRecord& span) const {
     const long double total = std::max<long double>(
-        1, static_cast<long double>(trace_->end_ns - trace_->start_ns));
+        1, static_cast<long double>(trace_->duration_ns()));
     const auto column = [&](std::uint64_t time, bool up) {
       const long double offset =
           static_cast<long double>(time - trace_->start_ns) * width_ / total;
@@ -271,11 +285,14 @@ class Waterfall {
   std::string out_;
 };
 
-// Mermaid labels: quotes and the characters Mermaid reads as syntax become
-// entity codes.
+// Mermaid labels: control characters and invalid UTF-8 escaped as in the
+// waterfall (the same text in both; a .mmd file gets printed too, and a
+// newline would end the node's line), then quotes, the characters Mermaid
+// reads as syntax and '#' (which starts an entity code, so that a name
+// "#quot;" shows as written) become entity codes.
 std::string mermaid_text(std::string_view text) {
   std::string out;
-  for (char c : text) {
+  for (char c : terminal_text(text)) {
     switch (c) {
       case '"':
         out += "#quot;";
@@ -289,9 +306,14 @@ std::string mermaid_text(std::string_view text) {
       case '>':
         out += "#gt;";
         break;
-      case '\n':
-      case '\r':
-        out += ' ';
+      case '#':
+        out += "#35;";
+        break;
+      case '&':
+        out += "#38;";
+        break;
+      case '`':
+        out += "#96;";
         break;
       default:
         out += c;
@@ -415,9 +437,10 @@ std::string render_mermaid(const TraceSet& traces,
         root && !root->service.empty() ? " · " + mermaid_text(root->service)
                                        : "");
     for (const SpanRecord* span : trace->spans) {
-      out += fmt::format("    {}[\"{}<br/>{}\"]\n", node_ids[span],
+      out += fmt::format("    {}[\"{}<br/>{}{}\"]\n", node_ids[span],
                          mermaid_text(span->name),
-                         format_duration(span->duration_ns()));
+                         format_duration(span->duration_ns()),
+                         span->ends_before_start() ? " (end#lt;start)" : "");
       if (span->status_code == 2) error_nodes.push_back(node_ids[span]);
     }
     out += "  end\n";

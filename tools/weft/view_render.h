@@ -1,6 +1,8 @@
 // How `weft view` shows traces: which traces are selected (filters), a
 // terminal waterfall per trace with each span's links underneath, and a
 // Mermaid diagram of the same traces with the links drawn between them.
+// Every text taken from the input (names, services, messages, attributes) is
+// escaped for the terminal (terminal_text.h), in the diagram too.
 // Stateless functions over a TraceSet; thread-compatible.
 #pragma once
 
@@ -29,10 +31,12 @@ struct WaterfallOptions {
 };
 
 // Per trace: a header, then one line per span (tree by parent: start offset,
-// duration, a bar on the trace's timeline, status, name), and under each
-// span its links (relationship, the linked span's name and trace when
-// known, the other attributes), the links that point at it, and the counts
-// of what the SDK dropped.
+// duration, a bar on the trace's timeline, status, name; a span kind or
+// status code that OTLP does not name shows as its number, and a span that
+// ends before it starts as 0ns and "end<start"), and under each span its
+// links (relationship, the linked span's name and trace when known, the
+// other attributes), the links that point at it, and the counts of what the
+// SDK dropped.
 std::string render_waterfall(const TraceSet& traces,
                              const std::vector<const TraceSet::Trace*>& shown,
                              const WaterfallOptions& options = {});

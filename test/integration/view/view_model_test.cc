@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "terminal_text.h"
 #include "view_test_data.h"
 
 namespace weft::testing {
@@ -113,6 +114,39 @@ TEST_CASE("weft view names the line and the field of bad input",
            "\"4a05726574727912021001\",\"spanId\":\"b7ad6b7169203331\"}]}]}]}",
            "spans[0].traceId: expected 32 hex digits (or base64 of 16 bytes), "
            "found \"4a05726574727912021001\""},
+          // OTLP enums are open (any 32-bit number is read), but a number
+          // in a string, a fraction, a number past 32 bits or an unknown
+          // name is no enum value.
+          {__LINE__, one_span_line(R"("kind":"9")"),
+           "spans[0].kind: not a known value (a name or an integer): \"9\""},
+          {__LINE__, one_span_line(R"("kind":2.5)"),
+           "spans[0].kind: not a known value (a name or an integer): 2.5"},
+          {__LINE__, one_span_line(R"("kind":4294967298)"),
+           "spans[0].kind: not a 32-bit enum value: 4294967298"},
+          {__LINE__, one_span_line(R"("kind":-2147483649)"),
+           "spans[0].kind: not a 32-bit enum value: -2147483649"},
+          {__LINE__, one_span_line(R"("kind":"SPAN_KIND_TELEPATHIC")"),
+           "spans[0].kind: not a known value (a name or an integer): "
+           "\"SPAN_KIND_TELEPATHIC\""},
+          {__LINE__, one_span_line(R"("status":{"code":"STATUS_CODE_MAYBE"})"),
+           "spans[0].status.code: not a known value (a name or an integer): "
+           "\"STATUS_CODE_MAYBE\""},
+          {__LINE__, one_span_line(R"("status":{"code":true})"),
+           "spans[0].status.code: not a known value (a name or an integer): "
+           "true"},
+          // What a message quotes of the input is escaped for the terminal:
+          // a bad id (decoded from JSON escapes), a bad value (C1 CSI), the
+          // bytes the JSON parser stopped at (raw, not UTF-8).
+          {__LINE__,
+           "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":"
+           "\"\\u001b[2J\\u001b]0;pwned\\u0007\",\"spanId\":"
+           "\"b7ad6b7169203331\"}]}]}]}",
+           "spans[0].traceId: expected 32 hex digits (or base64 of 16 bytes), "
+           "found \"\\x1b[2J\\x1b]0;pwned\\x07\""},
+          {__LINE__, one_span_line(R"("kind":"\u009b31m")"),
+           "spans[0].kind: not a known value (a name or an integer): "
+           "\"\\u009b31m\""},
+          {__LINE__, "{\"a\":\xff\xfe\x1b}", "\\xff"},
           // Found by reading while fuzzing: the message dumped the value,
           // recursively, and overflowed the stack.
           {__LINE__, deeply_nested_start_time(200000),
@@ -125,7 +159,63 @@ TEST_CASE("weft view names the line and the field of bad input",
   std::string error;
   CHECK_FALSE(read_otlp_json_lines(in, "spans.jsonl", spans, error));
   CHECK_THAT(error, Catch::Contains(expected));
+  CHECK(error == tools::view::terminal_text(error));  // nothing to escape
   CHECK(spans.empty());
+}
+
+TEST_CASE(
+    "weft view reads span kinds and status codes as numbers, known or not "
+    "(OTLP enums are open), or as their names",
+    "[view][model]") {
+  const auto [line, fields, kind,
+              status_code] = GENERATE(table<int, std::string, int, int>({
+      {__LINE__, "", 0, 0},
+      {__LINE__, R"("kind":3,"status":{"code":1})", 3, 1},
+      {__LINE__, R"("kind":"SPAN_KIND_CONSUMER")", 5, 0},
+      {__LINE__, R"("status":{"code":"STATUS_CODE_ERROR"})", 0, 2},
+      // From a client newer than weft: a file stays readable.
+      {__LINE__, R"("kind":9,"status":{"code":7})", 9, 7},
+      {__LINE__, R"("kind":-3,"status":{"code":2147483647})", -3, 2147483647},
+      {__LINE__, R"("kind":-2147483648)", INT32_MIN, 0},
+  }));
+  CAPTURE(line, fields);
+  std::vector<SpanRecord> spans;
+  std::string error;
+  REQUIRE(tools::view::parse_otlp_json_line(one_span_line(fields), 1, spans,
+                                            error));
+  REQUIRE(spans.size() == 1);
+  CHECK(spans[0].kind == kind);
+  CHECK(spans[0].status_code == status_code);
+}
+
+TEST_CASE(
+    "weft view's traces never end before they start, also when their spans "
+    "do",
+    "[view][model]") {
+  const auto [line, fields, duration,
+              ends_before_start] = GENERATE(table<int, std::string,
+                                                  std::uint64_t, bool>({
+      {__LINE__, R"("startTimeUnixNano":"5","endTimeUnixNano":"9")", 4, false},
+      {__LINE__, R"("startTimeUnixNano":"5","endTimeUnixNano":"5")", 0, false},
+      // Not ended (end left at 0), or a clock that went back.
+      {__LINE__, R"("startTimeUnixNano":"1700000000000000000")", 0, true},
+      {__LINE__,
+       R"("startTimeUnixNano":"18446744073709551615","endTimeUnixNano":"1")", 0,
+       true},
+  }));
+  CAPTURE(line, fields);
+  std::vector<SpanRecord> spans;
+  std::string error;
+  REQUIRE(tools::view::parse_otlp_json_line(one_span_line(fields), 1, spans,
+                                            error));
+  REQUIRE(spans.size() == 1);
+  CHECK(spans[0].duration_ns() == duration);
+  CHECK(spans[0].ends_before_start() == ends_before_start);
+  const TraceSet traces(std::move(spans));
+  REQUIRE(traces.traces().size() == 1);
+  const TraceSet::Trace& trace = traces.traces()[0];
+  CHECK(trace.end_ns >= trace.start_ns);
+  CHECK(trace.duration_ns() == duration);
 }
 
 }  // namespace weft::testing

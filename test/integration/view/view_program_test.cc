@@ -62,20 +62,31 @@ struct TemporaryDirectory {
 TEST_CASE("weft view reports bad input with its line and exits 1",
           "[view][program]") {
   TemporaryDirectory directory;
-  const auto [line, text, expected] =
-      GENERATE(table<int, std::string, std::string>({
-          {__LINE__, "", "spans.jsonl: empty"},
-          {__LINE__, requests_line() + "\n{oops\n", "spans.jsonl:2: not JSON"},
-          {__LINE__, "{\"name\":\"not a request\"}\n",
-           "spans.jsonl:1: the line: not OTLP/JSON"},
-          {__LINE__, std::string("\x00\xff\xfe garbage\n\x01", 14),
-           "spans.jsonl:1: not JSON"},
-      }));
+  const auto [line, text,
+              expected] = GENERATE(table<int, std::string, std::string>({
+      {__LINE__, "", "spans.jsonl: empty"},
+      {__LINE__, requests_line() + "\n{oops\n", "spans.jsonl:2: not JSON"},
+      {__LINE__, "{\"name\":\"not a request\"}\n",
+       "spans.jsonl:1: the line: not OTLP/JSON"},
+      {__LINE__, std::string("\x00\xff\xfe garbage\n\x01", 14),
+       "spans.jsonl:1: not JSON"},
+      // The input quoted in the message is escaped for the terminal.
+      {__LINE__, one_span_line(R"("kind":"\u001b[2J\u001b]0;pwned\u0007")"),
+       R"(spans.jsonl:1: resourceSpans[0].scopeSpans[0].spans[0].kind: )"
+       R"(not a known value (a name or an integer): )"
+       R"("\u001b[2J\u001b]0;pwned\u0007")"},
+      {__LINE__,
+       one_span_line(R"("status":{"code":"\u009b31m\u001b]0;pwned\u0007"})"),
+       R"(: not a known value (a name or an integer): )"
+       R"("\u009b31m\u001b]0;pwned\u0007")"},
+  }));
   CAPTURE(line);
   const std::string path = directory.file("spans.jsonl", text);
   const Run result = run({WEFT_PROGRAM, "view", path});
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.err, Catch::Contains(expected));
+  CHECK(result.err.find('\x1b') == std::string::npos);
+  CHECK(result.err.find("\xc2\x9b") == std::string::npos);
   CHECK(result.out.empty());
 }
 

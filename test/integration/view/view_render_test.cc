@@ -173,6 +173,98 @@ TEST_CASE(
   CHECK(indentation("level-31\n") < indentation("level-32\n"));
 }
 
+namespace {
+
+// No control character but the newlines that end lines: no other C0
+// control, no DEL, no C1 control (U+0080..U+009F as UTF-8).
+bool only_printable_lines(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if ((byte < 0x20 && byte != '\n') || byte == 0x7f) return false;
+    if (byte == 0xc2 && i + 1 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A link from the span of one_span_line() to itself, with a relationship
+// and another attribute: shown both as the span's link and as a link
+// pointing at it.
+std::string self_link(const std::string& relationship, const std::string& key,
+                      const std::string& value) {
+  return std::string(R"("links":[{"traceId":")") + kBatchTrace +
+         R"(","spanId":"a000000000000001","attributes":[)" +
+         R"({"key":"link.relationship","value":{"stringValue":")" +
+         relationship + R"("}},{"key":")" + key +
+         R"(","value":{"stringValue":")" + value + R"("}}]}])";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "weft view shows the input's text escaped for the terminal, unknown "
+    "kinds and status codes as numbers, and spans that end before they "
+    "start with no duration",
+    "[view][render]") {
+  // Each row: the span's JSON members (one_span_line), its service.name (as
+  // JSON), what the waterfall shows and what the Mermaid diagram shows.
+  const auto [line, fields, service, in_waterfall, in_mermaid] =
+      GENERATE(table<int, std::string, std::string, std::string, std::string>({
+          // Terminal escape sequences and control characters in the names.
+          {__LINE__, R"("name":"\u001b[31mred\u001b[0m")", "shop",
+           R"(  \x1b[31mred\x1b[0m)", R"(s0["\x1b[31mred\x1b[0m<br/>0ns"])"},
+          {__LINE__, R"("name":"x")", R"(\u001b]0;pwned\u0007)",
+           R"(  \x1b]0;pwned\x07  1 span, 0ns, 0 links)",
+           R"( · x · \x1b]0;pwned\x07"])"},
+          {__LINE__,
+           R"("name":"w","status":{"code":2,"message":"disk\nfull\u001b[2J"})",
+           "shop", R"(ERROR  w  ✗ disk\nfull\x1b[2J)", "class s0 error"},
+          {__LINE__,
+           R"("name":"n\u009b",)" +
+               self_link(R"(rel\u001b[2J)", R"(k\u202e)", R"(v\u001b)"),
+           "shop", R"(⤷ rel\x1b[2J → n\u009b (same trace)  k\u202e="v\u001b")",
+           R"(s0 -.->|rel\x1b[2J| s0)"},
+          {__LINE__, R"("name":"n\u009b",)" + self_link("rel\u2066", "k", "v"),
+           "shop", R"(⤶ linked from n\u009b (same trace) as rel\u2066)",
+           R"(s0["n\u009b<br/>0ns"])"},
+          // Mermaid's own syntax in a name: entity codes.
+          {__LINE__, R"("name":"#quot;|<b>\"&`")", "shop", R"(  #quot;|<b>"&`)",
+           R"(s0["#35;quot;#124;#lt;b#gt;#quot;#38;#96;<br/>0ns"])"},
+          // Kinds and status codes that OTLP does not name (yet).
+          {__LINE__, R"("name":"x","kind":9)", "shop", "  x (kind 9)\n",
+           R"(s0["x<br/>0ns"])"},
+          {__LINE__, R"("name":"x","kind":"SPAN_KIND_PRODUCER")", "shop",
+           "  x (producer)\n", R"(s0["x<br/>0ns"])"},
+          {__LINE__, R"("name":"x","status":{"code":7,"message":"m"})", "shop",
+           "|  code 7 x\n", R"(s0["x<br/>0ns"])"},
+          // Not ended (end time 0): no wrapped duration, in the header or
+          // the span's line.
+          {__LINE__, R"("name":"x","startTimeUnixNano":"1700000000000000000")",
+           "shop", "1 span, 0ns, 0 links",
+           R"x(s0["x<br/>0ns (end#lt;start)"])x"},
+          {__LINE__,
+           R"("name":"x","startTimeUnixNano":"900","endTimeUnixNano":"5")",
+           "shop", "+0ns        0ns  |█   |         x  ⚠ end<start\n",
+           R"x(s0["x<br/>0ns (end#lt;start)"])x"},
+      }));
+  CAPTURE(line, fields, service);
+  std::vector<SpanRecord> spans;
+  std::string error;
+  REQUIRE(
+      parse_otlp_json_line(one_span_line(fields, service), 1, spans, error));
+  const TraceSet traces(std::move(spans));
+  const auto shown = select_traces(traces, {});
+  const std::string waterfall = render_waterfall(traces, shown, {4});
+  const std::string mermaid = render_mermaid(traces, shown);
+  CAPTURE(waterfall, mermaid);
+  CHECK_THAT(waterfall, Catch::Contains(in_waterfall));
+  CHECK_THAT(mermaid, Catch::Contains(in_mermaid));
+  CHECK(only_printable_lines(waterfall));
+  CHECK(only_printable_lines(mermaid));
+}
+
 TEST_CASE("weft view formats durations for people", "[view][render]") {
   CHECK(format_duration(850) == "850ns");
   CHECK(format_duration(12300) == "12.3µs");

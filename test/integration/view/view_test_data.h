@@ -59,4 +59,17 @@ inline std::string batch_line() {
          R"("status":{"code":2,"message":"disk full"}}]}]}]})";
 }
 
+// A request with one span of kBatchTrace (span id a000000000000001) under
+// the service `service`: `fields` are the span's other members, as JSON
+// ("name":"x","kind":9), with no trailing comma; times absent (0) unless
+// given. Both arguments go into the JSON as they are.
+inline std::string one_span_line(const std::string& fields,
+                                 const std::string& service = "shop") {
+  return std::string(R"({"resourceSpans":[{"resource":{"attributes":[)") +
+         R"({"key":"service.name","value":{"stringValue":")" + service +
+         R"("}}]},"scopeSpans":[{"spans":[{"traceId":")" + kBatchTrace +
+         R"(","spanId":"a000000000000001")" + (fields.empty() ? "" : ",") +
+         fields + "}]}]}]}";
+}
+
 }  // namespace weft::testing
