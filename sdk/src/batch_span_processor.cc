@@ -28,10 +28,15 @@ class BatchSpanProcessor final : public SpanProcessor {
   ~BatchSpanProcessor() override {
     shutdown(options_.export_timeout);
     worker_.join();
-    while (SpanData* span = queue_.pop()) delete span;
+    // A span whose on_end raced with shutdown's last drain: counted.
+    while (SpanData* span = queue_.pop()) {
+      delete span;
+      note_dropped(1);
+    }
   }
 
   void on_end(std::unique_ptr<SpanData> span) noexcept override {
+    if (!span->flags.sampled()) return;  // record-only: not for export
     if (stopping_.load(std::memory_order_relaxed) || !queue_.push(span.get())) {
       note_dropped(1);
       return;  // `span` is freed here
@@ -89,7 +94,11 @@ class BatchSpanProcessor final : public SpanProcessor {
   }
 
   ProcessorStats stats() const noexcept override {
-    return {dropped_.load(std::memory_order_relaxed),
+    // After the worker's last drain, whatever is still queued will never be
+    // exported: it counts as dropped already.
+    const std::uint64_t stranded =
+        worker_done_.load(std::memory_order_acquire) ? queue_.size() : 0;
+    return {dropped_.load(std::memory_order_relaxed) + stranded,
             exported_.load(std::memory_order_relaxed),
             failed_.load(std::memory_order_relaxed)};
   }
@@ -130,6 +139,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     export_queued(batch);
     lock.lock();
     worker_exited_ = true;
+    worker_done_.store(true, std::memory_order_release);
     flushed_.notify_all();
   }
 
@@ -187,6 +197,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   std::atomic<bool> wake_requested_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> shutdown_started_{false};
+  std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> failed_{0};

@@ -106,7 +106,7 @@ std::shared_ptr<Sampler> make_sampler(const TracerProviderOptions& options,
   std::shared_ptr<Sampler> sampler =
       options.sampler ? options.sampler
                       : make_parent_based_sampler(make_always_on_sampler());
-  const auto name = env.text("OTEL_TRACES_SAMPLER");
+  const auto name = env.keyword("OTEL_TRACES_SAMPLER");
   if (!name) return sampler;
   const auto ratio = [&] {
     return env.ratio("OTEL_TRACES_SAMPLER_ARG").value_or(1.0);
@@ -161,7 +161,7 @@ SpanLimits make_limits(const TracerProviderOptions& options,
   if (const auto value = env.count("OTEL_SPAN_LINK_COUNT_LIMIT")) {
     limits.link_count = *value;
   }
-  if (const auto value = env.text("WEFT_SPAN_LINK_RETENTION")) {
+  if (const auto value = env.keyword("WEFT_SPAN_LINK_RETENTION")) {
     if (*value == "first") {
       limits.link_retention = LinkRetention::kFirst;
     } else if (*value == "latest") {
@@ -176,7 +176,8 @@ SpanLimits make_limits(const TracerProviderOptions& options,
 std::shared_ptr<Logger> make_logger(const TracerProviderOptions& options,
                                     const Environment& environment) {
   if (options.logger) return options.logger;
-  std::optional<std::string> level = environment.get("OTEL_LOG_LEVEL");
+  const std::optional<std::string> level =
+      EnvironmentReader(environment, nullptr).keyword("OTEL_LOG_LEVEL");
   if (!level) return nullptr;
   if (*level == "debug") return make_stderr_logger(LogLevel::kDebug);
   if (*level == "info") return make_stderr_logger(LogLevel::kInfo);

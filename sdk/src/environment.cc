@@ -35,6 +35,17 @@ std::optional<std::string> EnvironmentReader::text(
   return kept;
 }
 
+std::optional<std::string> EnvironmentReader::keyword(
+    std::string_view name) const {
+  std::optional<std::string> value = text(name);
+  if (value) {
+    for (char& c : *value) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return value;
+}
+
 void EnvironmentReader::report_invalid(std::string_view name,
                                        std::string_view value,
                                        std::string_view valid) const {
@@ -69,15 +80,11 @@ std::optional<std::chrono::milliseconds> EnvironmentReader::milliseconds(
 }
 
 std::optional<bool> EnvironmentReader::boolean(std::string_view name) const {
-  const std::optional<std::string> value = text(name);
+  const std::optional<std::string> value = keyword(name);
   if (!value) return std::nullopt;
-  std::string lower = *value;
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  if (lower == "true") return true;
-  if (lower == "false") return false;
-  report_invalid(name, *value, "true or false");
+  if (*value == "true") return true;
+  if (*value == "false") return false;
+  report_invalid(name, *text(name), "true or false");
   return std::nullopt;
 }
 

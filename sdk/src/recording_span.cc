@@ -139,17 +139,26 @@ void RecordingSpan::begin(const SpanContext& context, const SpanContext& parent,
 
 void RecordingSpan::note_drop(std::string_view what,
                               std::uint32_t limit) noexcept {
+  if (drop_logged_ || !provider_->config.logger()) return;
+  try {
+    note_drop("is over its " + std::string(what) + " limit (" +
+              std::to_string(limit) + "): the rest is dropped");
+  } catch (...) {
+    // Out of memory while logging: the counts still tell.
+  }
+}
+
+void RecordingSpan::note_drop(std::string_view problem) noexcept {
   if (drop_logged_) return;
   drop_logged_ = true;
   const auto& logger = provider_->config.logger();
   if (!logger) return;
   try {
     std::string message = "span '";
-    message.append(name).append("' is over its ").append(what);
-    message.append(" limit (").append(std::to_string(limit));
+    message.append(name).append("' ").append(problem);
     message.append(
-        "): the rest is dropped and counted in the span's dropped "
-        "counts (logged once per span)");
+        "; drops are counted in the span's exported dropped counts (logged "
+        "once per span)");
     logger->log(LogLevel::kWarning, message);
   } catch (...) {
     // Out of memory while logging: the counts still tell.
@@ -171,7 +180,12 @@ void RecordingSpan::put_attribute(AttributeList& list, std::uint32_t limit,
       return;
     }
   }
-  if (key.empty() || list.size() >= limit) {
+  if (key.empty()) {
+    ++dropped;  // OpenTelemetry: an attribute needs a non-empty key
+    note_drop("dropped an attribute with an empty key");
+    return;
+  }
+  if (list.size() >= limit) {
     ++dropped;
     note_drop("attribute", limit);
     return;
@@ -351,11 +365,9 @@ void RecordingSpan::end(std::optional<Timestamp> end_timestamp) noexcept {
   if (dropped_events_count != 0) {
     provider->events_dropped.add(dropped_events_count);
   }
-  if (flags.sampled()) {
-    provider->deliver(std::unique_ptr<SpanData>(this));
-  } else {
-    delete this;
-  }
+  // Record-only spans reach the processors too (OpenTelemetry); the
+  // exporting processors skip what is not sampled.
+  provider->deliver(std::unique_ptr<SpanData>(this));
 }
 
 }  // namespace weft::sdk

@@ -46,7 +46,9 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
                      const Value& value) noexcept;
   bool store_link_attributes_fast(const OwnedAttributes& owned,
                                   LinkData& link) noexcept;
+  // Logs the first drop of the span (once per span).
   void note_drop(std::string_view what, std::uint32_t limit) noexcept;
+  void note_drop(std::string_view problem) noexcept;
 
   std::shared_ptr<ProviderState> provider_;  // released at end()
   bool drop_logged_ = false;

@@ -17,6 +17,7 @@ class SimpleSpanProcessor final : public SpanProcessor {
       : exporter_(std::move(exporter)) {}
 
   void on_end(std::unique_ptr<SpanData> span) noexcept override {
+    if (!span->flags.sampled()) return;  // record-only: not for export
     std::lock_guard<std::mutex> lock(export_mutex_);
     if (shut_down_ || !exporter_) {
       dropped_.fetch_add(1, std::memory_order_relaxed);

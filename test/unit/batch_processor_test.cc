@@ -41,6 +41,7 @@ constexpr auto kNever = std::chrono::hours(1);
 std::unique_ptr<SpanData> make_span(const std::string& name) {
   auto span = std::make_unique<SpanData>();
   span->name = span->arena.copy(name);
+  span->flags = weft::TraceFlags(weft::TraceFlags::kSampled);
   return span;
 }
 

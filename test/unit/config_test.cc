@@ -362,6 +362,9 @@ TEST_CASE("OTEL_TRACES_SAMPLER and its argument choose the sampler over code",
       {__LINE__, "parentbased_traceidratio", "0.5",
        "ParentBased{root=TraceIdRatioBased{0.500000},"},
       {__LINE__, " always_off ", "", "AlwaysOffSampler"},
+      {__LINE__, "Always_Off", "", "AlwaysOffSampler"},
+      {__LINE__, "ParentBased_TraceIdRatio", "0.5",
+       "ParentBased{root=TraceIdRatioBased{0.500000},"},
   }));
   CAPTURE(row.line, row.sampler, row.argument);
   TracerProviderOptions options;

@@ -11,6 +11,7 @@
 
 #include "fake_exporter.h"
 #include "fake_id_generator.h"
+#include "fake_sampler.h"
 #include "test_provider.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/tracer_provider.h"
@@ -478,4 +479,31 @@ TEST_CASE(
   CHECK(test.provider->force_flush(kDeadline));
   CHECK(test.exporter->spans() == kThreads * kSpans);
   CHECK(test.provider->stats().spans_exported == kThreads * kSpans);
+}
+
+TEST_CASE("record-only spans reach the processors' on_end unsampled",
+          "[provider]") {
+  struct RecordingProcessor final : weft::sdk::SpanProcessor {
+    explicit RecordingProcessor(std::vector<bool>* sampled) : seen(sampled) {}
+    void on_end(std::unique_ptr<weft::sdk::SpanData> span) noexcept override {
+      seen->push_back(span->flags.sampled());
+    }
+    bool force_flush(std::chrono::milliseconds) noexcept override {
+      return true;
+    }
+    bool shutdown(std::chrono::milliseconds) noexcept override { return true; }
+    weft::sdk::ProcessorStats stats() const noexcept override { return {}; }
+    std::vector<bool>* seen;
+  };
+  std::vector<bool> seen;
+  weft::sdk::TracerProviderOptions options;
+  options.sampler = std::make_shared<weft::testing::FakeSampler>(
+      weft::sdk::SamplingDecision::kRecordOnly);
+  options.processors.push_back(std::make_unique<RecordingProcessor>(&seen));
+  TestProvider test(std::move(options));
+  test.tracer->start_span("record-only").end();
+  // The custom processor saw the span; the exporting simple processor of the
+  // fixture did not export it.
+  CHECK(seen == std::vector<bool>{false});
+  CHECK(test.take_all().empty());
 }

@@ -24,6 +24,7 @@ using weft::testing::FakeExporterState;
 std::unique_ptr<SpanData> make_span(const std::string& name) {
   auto span = std::make_unique<SpanData>();
   span->name = span->arena.copy(name);
+  span->flags = weft::TraceFlags(weft::TraceFlags::kSampled);
   return span;
 }
 
@@ -119,4 +120,15 @@ TEST_CASE("a provider with the simple processor exports a span when it ends",
   CHECK(test.store->size() == 0);
   span.end();
   CHECK(test.store->size() == 1);
+}
+
+TEST_CASE("record-only spans reach on_end but are not exported", "[simple]") {
+  Simple simple;
+  auto record_only = make_span("record-only");
+  record_only->flags = weft::TraceFlags();
+  simple.processor->on_end(std::move(record_only));
+  simple.processor->on_end(make_span("sampled"));
+  CHECK(simple.exporter->names() == std::vector<std::string>{"sampled"});
+  CHECK(simple.processor->stats().spans_exported == 1);
+  CHECK(simple.processor->stats().spans_dropped == 0);
 }

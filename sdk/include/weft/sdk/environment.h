@@ -43,6 +43,9 @@ class EnvironmentReader {
       : environment_(environment), logger_(std::move(logger)) {}
 
   std::optional<std::string> text(std::string_view name) const;
+  // Trimmed and lowercased: OpenTelemetry's enumerated values (sampler
+  // names, log levels) are case-insensitive.
+  std::optional<std::string> keyword(std::string_view name) const;
   // A decimal integer in [0, 2^32-1].
   std::optional<std::uint32_t> count(std::string_view name) const;
   // A decimal integer of milliseconds in [0, 2^32-1].

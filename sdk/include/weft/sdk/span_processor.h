@@ -27,7 +27,9 @@ class SpanProcessor {
 
   // Called when a span starts; it is still being recorded.
   virtual void on_start(const SpanData& /*span*/) noexcept {}
-  // Called once per ended, sampled span; the processor owns it from here.
+  // Called once per ended recording span, sampled or record-only (see
+  // SpanData::flags); the processor owns it from here. The simple and batch
+  // processors export sampled spans only.
   virtual void on_end(std::unique_ptr<SpanData> span) noexcept = 0;
   // Exports every span received before the call; false on timeout.
   virtual bool force_flush(std::chrono::milliseconds timeout) noexcept = 0;
