@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -124,7 +125,7 @@ void RecordingSpan::begin(const SpanContext& context, const SpanContext& parent,
     attributes.reserve(arena, std::min<std::size_t>(initial_attributes.size(),
                                                     limits.attribute_count));
     for (const KeyValue& attribute : initial_attributes) {
-      put_attribute(attributes, limits.attribute_count,
+      put_attribute(arena, attributes, limits.attribute_count,
                     dropped_attributes_count, attribute.key, attribute.value);
     }
   }
@@ -166,15 +167,16 @@ void RecordingSpan::note_drop(std::string_view problem) noexcept {
 }
 
 template <class Value>
-void RecordingSpan::put_attribute(AttributeList& list, std::uint32_t limit,
-                                  std::uint32_t& dropped, std::string_view key,
+void RecordingSpan::put_attribute(Arena& store, AttributeList& list,
+                                  std::uint32_t limit, std::uint32_t& dropped,
+                                  std::string_view key,
                                   const Value& value) noexcept {
   const std::uint32_t max_length =
       provider_->config.limits().attribute_value_length;
   for (Attribute& existing : list) {
     if (existing.key == key) {
       AttributeData replacement;
-      if (store_value(arena, value, max_length, replacement)) {
+      if (store_value(store, value, max_length, replacement)) {
         existing.value = replacement;
       }
       return;
@@ -191,10 +193,10 @@ void RecordingSpan::put_attribute(AttributeList& list, std::uint32_t limit,
     return;
   }
   Attribute attribute;
-  attribute.key = arena.copy(key);
+  attribute.key = store.copy(key);
   if (attribute.key.size() != key.size() ||
-      !store_value(arena, value, max_length, attribute.value) ||
-      !list.push_back(arena, attribute)) {
+      !store_value(store, value, max_length, attribute.value) ||
+      !list.push_back(store, attribute)) {
     ++dropped;  // out of memory
   }
 }
@@ -203,7 +205,8 @@ void RecordingSpan::put_attribute(AttributeList& list, std::uint32_t limit,
 // scalars or strings that fit the limits, with unique keys. Everything the
 // link needs is copied with two arena allocations and no per-attribute
 // checks; any other link takes the general path (false).
-bool RecordingSpan::store_link_attributes_fast(const OwnedAttributes& owned,
+bool RecordingSpan::store_link_attributes_fast(Arena& store,
+                                               const OwnedAttributes& owned,
                                                LinkData& link) noexcept {
   const SpanLimits& limits = provider_->config.limits();
   const std::size_t count = owned.size();
@@ -222,8 +225,8 @@ bool RecordingSpan::store_link_attributes_fast(const OwnedAttributes& owned,
       if (owned[j].first == key) return false;
     }
   }
-  Attribute* stored = arena.allocate_array<Attribute>(count);
-  char* text = static_cast<char*>(arena.allocate(text_bytes + 1, 1));
+  Attribute* stored = store.allocate_array<Attribute>(count);
+  char* text = static_cast<char*>(store.allocate(text_bytes + 1, 1));
   if (stored == nullptr || text == nullptr) return false;
   const auto copy = [&text](const std::string& from) {
     std::memcpy(text, from.data(), from.size());
@@ -270,23 +273,28 @@ void RecordingSpan::append_link(
     note_drop("link", limits.link_count);
     if (limits.link_retention == LinkRetention::kFirst || links.empty()) return;
     links.pop_front();
+    // Evicted links leave their data behind in an arena: once as many have
+    // been evicted as are kept, the kept ones move to a fresh arena, so a
+    // span that keeps the latest links holds at most twice their size.
+    if (++links_evicted_ >= limits.link_count) compact_links();
   }
+  Arena& store = links_arena_ ? *links_arena_ : arena;
   LinkData link;
   link.trace_id = context.trace_id();
   link.span_id = context.span_id();
   link.flags = context.flags();
   link.is_remote = context.is_remote();
-  link.trace_state = arena.copy(context.trace_state().header());
+  link.trace_state = store.copy(context.trace_state().header());
   bool stored = false;
   if constexpr (std::is_same_v<AttributeRange, OwnedAttributes>) {
-    stored = store_link_attributes_fast(link_attributes, link);
+    stored = store_link_attributes_fast(store, link_attributes, link);
   }
   if (!stored && !link_attributes.empty()) {
-    link.attributes.reserve(arena,
+    link.attributes.reserve(store,
                             std::min<std::size_t>(link_attributes.size(),
                                                   limits.attributes_per_link));
     for (const auto& attribute : link_attributes) {
-      put_attribute(link.attributes, limits.attributes_per_link,
+      put_attribute(store, link.attributes, limits.attributes_per_link,
                     link.dropped_attributes_count, key_of(attribute),
                     value_of(attribute));
     }
@@ -294,9 +302,20 @@ void RecordingSpan::append_link(
   if (!links.push_back(arena, link)) ++dropped_links_count;
 }
 
+void RecordingSpan::compact_links() noexcept {
+  auto fresh = std::unique_ptr<Arena>(new (std::nothrow) Arena);
+  if (!fresh) return;  // out of memory: keep the old arena
+  for (LinkData& link : links) {
+    link.trace_state = fresh->copy(link.trace_state);
+    link.attributes = copy_attributes(*fresh, link.attributes);
+  }
+  links_arena_ = std::move(fresh);
+  links_evicted_ = 0;
+}
+
 void RecordingSpan::set_attribute(std::string_view key,
                                   const AttributeView& value) noexcept {
-  put_attribute(attributes, provider_->config.limits().attribute_count,
+  put_attribute(arena, attributes, provider_->config.limits().attribute_count,
                 dropped_attributes_count, key, value);
 }
 
@@ -317,7 +336,7 @@ void RecordingSpan::add_event(std::string_view event_name,
         arena, std::min<std::size_t>(event_attributes.size(),
                                      limits.attributes_per_event));
     for (const KeyValue& attribute : event_attributes) {
-      put_attribute(event.attributes, limits.attributes_per_event,
+      put_attribute(arena, event.attributes, limits.attributes_per_event,
                     event.dropped_attributes_count, attribute.key,
                     attribute.value);
     }

@@ -40,18 +40,25 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
                    const AttributeRange& attributes) noexcept;
   // Adds or replaces `key` in `list`; counts a drop when `list` is full.
   // `Value` is an AttributeView or an AttributeValue.
+  // `store` is the arena the copies go to.
   template <class Value>
-  void put_attribute(AttributeList& list, std::uint32_t limit,
+  void put_attribute(Arena& store, AttributeList& list, std::uint32_t limit,
                      std::uint32_t& dropped, std::string_view key,
                      const Value& value) noexcept;
-  bool store_link_attributes_fast(const OwnedAttributes& owned,
+  bool store_link_attributes_fast(Arena& store, const OwnedAttributes& owned,
                                   LinkData& link) noexcept;
+  // Moves the kept links' data to a fresh arena (LinkRetention::kLatest).
+  void compact_links() noexcept;
   // Logs the first drop of the span (once per span).
   void note_drop(std::string_view what, std::uint32_t limit) noexcept;
   void note_drop(std::string_view problem) noexcept;
 
   std::shared_ptr<ProviderState> provider_;  // released at end()
   bool drop_logged_ = false;
+  // LinkRetention::kLatest only: where links added to a full span keep their
+  // data, and how many were evicted since it was last compacted.
+  std::unique_ptr<Arena> links_arena_;
+  std::uint32_t links_evicted_ = 0;
 };
 
 }  // namespace weft::sdk

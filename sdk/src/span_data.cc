@@ -95,7 +95,45 @@ struct Sizer {
   }
 };
 
+// Copies an attribute value into another arena.
+AttributeData copy_value(Arena& arena, const AttributeData& value) noexcept {
+  return std::visit(
+      [&](const auto& v) -> AttributeData {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          return arena.copy(v);
+        } else if constexpr (std::is_same_v<T, ArrayView<std::string_view>>) {
+          auto* copy = arena.allocate_array<std::string_view>(v.size());
+          for (std::size_t i = 0; copy && i < v.size(); ++i) {
+            copy[i] = arena.copy(v[i]);
+          }
+          return ArrayView<std::string_view>(copy, copy ? v.size() : 0);
+        } else if constexpr (std::is_same_v<T, ArrayView<bool>> ||
+                             std::is_same_v<T, ArrayView<std::int64_t>> ||
+                             std::is_same_v<T, ArrayView<double>>) {
+          using Element = typename T::value_type;
+          auto* copy = arena.allocate_array<Element>(v.size());
+          for (std::size_t i = 0; copy && i < v.size(); ++i) copy[i] = v[i];
+          return T(copy, copy ? v.size() : 0);
+        } else {
+          return v;
+        }
+      },
+      value);
+}
+
 }  // namespace
+
+AttributeList copy_attributes(Arena& arena,
+                              const AttributeList& from) noexcept {
+  AttributeList to;
+  to.reserve(arena, from.size());
+  for (const Attribute& attribute : from) {
+    to.push_back(
+        arena, {arena.copy(attribute.key), copy_value(arena, attribute.value)});
+  }
+  return to;
+}
 
 bool store_attribute_value(Arena& arena, const AttributeView& value,
                            std::size_t max_length,

@@ -67,43 +67,6 @@ class SdkTracer final : public weft::Tracer {
   const TracerIdentity* identity_;  // owned by the provider state
 };
 
-// Copies an attribute value into another arena.
-AttributeData copy_value(Arena& arena, const AttributeData& value) {
-  return std::visit(
-      [&](const auto& v) -> AttributeData {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string_view>) {
-          return arena.copy(v);
-        } else if constexpr (std::is_same_v<T, ArrayView<std::string_view>>) {
-          auto* copy = arena.allocate_array<std::string_view>(v.size());
-          for (std::size_t i = 0; copy && i < v.size(); ++i) {
-            copy[i] = arena.copy(v[i]);
-          }
-          return ArrayView<std::string_view>(copy, copy ? v.size() : 0);
-        } else if constexpr (std::is_same_v<T, ArrayView<bool>> ||
-                             std::is_same_v<T, ArrayView<std::int64_t>> ||
-                             std::is_same_v<T, ArrayView<double>>) {
-          using Element = typename T::value_type;
-          auto* copy = arena.allocate_array<Element>(v.size());
-          for (std::size_t i = 0; copy && i < v.size(); ++i) copy[i] = v[i];
-          return T(copy, copy ? v.size() : 0);
-        } else {
-          return v;
-        }
-      },
-      value);
-}
-
-AttributeList copy_attributes(Arena& arena, const AttributeList& from) {
-  AttributeList to;
-  to.reserve(arena, from.size());
-  for (const Attribute& attribute : from) {
-    to.push_back(
-        arena, {arena.copy(attribute.key), copy_value(arena, attribute.value)});
-  }
-  return to;
-}
-
 }  // namespace
 
 std::unique_ptr<SpanData> clone_span_data(const SpanData& span) {

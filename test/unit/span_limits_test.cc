@@ -426,3 +426,31 @@ TEST_CASE("links dropped over the limit take no memory in the span",
   CHECK(spans[1]->dropped_links_count == 4000);
   CHECK(spans[1]->arena.heap_bytes() == spans[0]->arena.heap_bytes());
 }
+
+TEST_CASE("kLatest keeps the newest links intact through many evictions",
+          "[limits]") {
+  SpanLimits limits;
+  limits.link_retention = LinkRetention::kLatest;
+  TestProvider test(with_limits(limits));
+  const std::vector<Link> links = numbered_links(1000);
+  auto span = test.tracer->start_span("retry");
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const SpanContext context = links[i].context.with_trace_state(
+        weft::TraceState::parse("vendor=v" + std::to_string(i + 1)));
+    span.add_link(context, {{"index", std::int64_t(i + 1)},
+                            {"note", "attempt " + std::to_string(i + 1)}});
+  }
+  span.end();
+
+  const auto data = test.take_one();
+  REQUIRE(data->links.size() == 32);
+  CHECK(data->dropped_links_count == 968);
+  CHECK(kept_span_ids(*data) == range(969, 1000));
+  for (std::size_t i = 0; i < data->links.size(); ++i) {
+    CAPTURE(i);
+    const std::string number = std::to_string(i + 969);
+    CHECK(data->links[i].trace_state == "vendor=v" + number);
+    CHECK(weft::testing::text_attribute(data->links[i].attributes, "note") ==
+          "attempt " + number);
+  }
+}

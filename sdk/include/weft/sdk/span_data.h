@@ -123,6 +123,10 @@ inline const Attribute* find_attribute(const AttributeList& attributes,
 bool store_attribute_value(Arena& arena, const AttributeView& value,
                            std::size_t max_length, AttributeData& out) noexcept;
 
+// A deep copy of `from` whose data lives in `arena` (what does not fit when
+// out of memory is left out).
+AttributeList copy_attributes(Arena& arena, const AttributeList& from) noexcept;
+
 // Bytes that copying `value` into an arena takes (for sizing an arena once).
 std::size_t stored_size(const AttributeView& value) noexcept;
 
