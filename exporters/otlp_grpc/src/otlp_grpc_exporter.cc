@@ -13,6 +13,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
@@ -441,7 +442,36 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
       // released.
       state_changed_.notify_all();
     }
-    if (next) start_attempt(next);
+    if (next) start_queued(this, std::move(next));
+  }
+
+  // Starts a request that waited in the queue. Starting may finish it on
+  // this thread (no time left, or gRPC answering inline), which hands its
+  // slot to the next one: a loop here, not a recursion as deep as the
+  // queue. The exporter is part of each entry because gRPC may run another
+  // exporter's callbacks on this thread too.
+  static void start_queued(OtlpGrpcExporterImpl* exporter,
+                           std::shared_ptr<Request> request) noexcept {
+    using Entry = std::pair<OtlpGrpcExporterImpl*, std::shared_ptr<Request>>;
+    thread_local std::vector<Entry>* starting = nullptr;
+    try {
+      if (starting != nullptr) {
+        starting->emplace_back(exporter, std::move(request));
+        return;
+      }
+      std::vector<Entry> entries;
+      entries.emplace_back(exporter, std::move(request));
+      starting = &entries;
+      while (!entries.empty()) {
+        Entry entry = std::move(entries.back());
+        entries.pop_back();
+        entry.first->start_attempt(entry.second);
+      }
+      starting = nullptr;
+    } catch (const std::bad_alloc&) {
+      // Only emplace_back can throw, before `starting` changed.
+      exporter->give_up(request, "out of memory while starting a request");
+    }
   }
 
   void give_up(const std::shared_ptr<Request>& request,
