@@ -4,19 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base64.h"
+
 namespace weft::tools {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
 
 // protobuf's JSON writes bytes as base64; OTLP wants ids in lowercase hex.
 void base64_to_hex(Json& object, const char* key) {
@@ -28,7 +21,7 @@ void base64_to_hex(Json& object, const char* key) {
   int bit_count = 0;
   static constexpr char kHex[] = "0123456789abcdef";
   for (char c : base64) {
-    const int value = base64_value(c);
+    const int value = base64_digit(c);
     if (value < 0) continue;  // '=' padding
     bits = (bits << 6) | static_cast<unsigned>(value);
     bit_count += 6;

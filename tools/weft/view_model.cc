@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "base64.h"
 #include "terminal_text.h"
 
 namespace weft::tools::view {
@@ -153,15 +154,6 @@ int enum_member(const Json& object, const char* key, const std::string& path,
   }
   fail(path + "." + key,
        "not a known value (a name or an integer): " + shown(*value));
-}
-
-int base64_digit(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
 }
 
 bool is_hex(std::string_view text) {
