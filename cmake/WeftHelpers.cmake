@@ -18,7 +18,8 @@
 #       whose installed targets link an external package (gRPC, protobuf, ...).
 #   weft_add_catch_tests(<target>)
 #       One ctest entry per TEST_CASE of a Catch2 executable. In a TSan tree,
-#       test cases tagged [no_tsan] are left out; each entry gets a timeout.
+#       test cases tagged [no_tsan] are left out; in an ASan tree, the
+#       entries use cmake/lsan_suppressions.txt; each entry gets a timeout.
 
 include_guard(GLOBAL)
 include(GNUInstallDirs)
@@ -104,6 +105,11 @@ function(weft_add_catch_tests target)
   if(WEFT_SANITIZE STREQUAL "thread")
     set(spec TEST_SPEC "~[no_tsan]")
   endif()
+  set(environment)
+  if(WEFT_SANITIZE STREQUAL "address")
+    set(environment ENVIRONMENT
+      "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/cmake/lsan_suppressions.txt:print_suppressions=0")
+  endif()
   catch_discover_tests(${target} ${spec}
-    PROPERTIES TIMEOUT ${WEFT_TEST_TIMEOUT})
+    PROPERTIES TIMEOUT ${WEFT_TEST_TIMEOUT} ${environment})
 endfunction()
