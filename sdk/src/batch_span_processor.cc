@@ -98,9 +98,11 @@ class BatchSpanProcessor final : public SpanProcessor {
     // exported: it counts as dropped already.
     const std::uint64_t stranded =
         worker_done_.load(std::memory_order_acquire) ? queue_.size() : 0;
+    const std::uint64_t exported = exported_.load(std::memory_order_relaxed);
+    const std::uint64_t late =
+        std::min(exported, exporter_->spans_failed_after_acceptance());
     return {dropped_.load(std::memory_order_relaxed) + stranded,
-            exported_.load(std::memory_order_relaxed),
-            failed_.load(std::memory_order_relaxed)};
+            exported - late, failed_.load(std::memory_order_relaxed) + late};
   }
 
  private:

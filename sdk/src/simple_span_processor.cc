@@ -49,9 +49,13 @@ class SimpleSpanProcessor final : public SpanProcessor {
   }
 
   ProcessorStats stats() const noexcept override {
-    return {dropped_.load(std::memory_order_relaxed),
-            exported_.load(std::memory_order_relaxed),
-            failed_.load(std::memory_order_relaxed)};
+    const std::uint64_t exported = exported_.load(std::memory_order_relaxed);
+    const std::uint64_t late =
+        exporter_
+            ? std::min(exported, exporter_->spans_failed_after_acceptance())
+            : 0;
+    return {dropped_.load(std::memory_order_relaxed), exported - late,
+            failed_.load(std::memory_order_relaxed) + late};
   }
 
  private:

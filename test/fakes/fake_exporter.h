@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -67,6 +68,8 @@ struct FakeExporterState {
   std::size_t export_calls = 0;  // exports that returned
   std::size_t force_flush_calls = 0;
   std::size_t shutdown_calls = 0;
+  // What a pipelined exporter would report: accepted, then lost.
+  std::uint64_t failed_after_acceptance = 0;
   std::vector<std::string> span_names;
   std::vector<std::size_t> batch_sizes;
 };
@@ -94,6 +97,11 @@ struct FakeExporter final : public sdk::SpanExporter {
     std::lock_guard<std::mutex> lock(state->mutex);
     ++state->force_flush_calls;
     return state->force_flush_result;
+  }
+
+  std::uint64_t spans_failed_after_acceptance() const noexcept override {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    return state->failed_after_acceptance;
   }
 
   bool shutdown(std::chrono::milliseconds) noexcept override {

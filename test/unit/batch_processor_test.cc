@@ -440,3 +440,20 @@ TEST_CASE(
   CHECK(exporter.export_spans(late) == weft::sdk::ExportResult::kFailure);
   CHECK(store->size() <= 200);
 }
+
+TEST_CASE(
+    "spans an exporter accepted and later lost count as failed, not "
+    "exported",
+    "[batch]") {
+  Batch batch;
+  batch.end_spans(10);
+  REQUIRE(batch.processor->force_flush(kDeadline));
+  CHECK(batch.processor->stats().spans_exported == 10);
+  {
+    std::lock_guard<std::mutex> lock(batch.exporter->mutex);
+    batch.exporter->failed_after_acceptance = 4;
+  }
+  const weft::sdk::ProcessorStats stats = batch.processor->stats();
+  CHECK(stats.spans_exported == 6);
+  CHECK(stats.spans_export_failed == 4);
+}

@@ -5,6 +5,7 @@
 #include <grpcpp/support/byte_buffer.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <list>
@@ -62,7 +63,9 @@ struct Request {
   otlp::Backoff backoff;  // guarded by the exporter's mutex_
   // Guarded by the exporter's mutex_:
   bool holds_slot = false;  // started: in flight or waiting for a retry
-  int attempts = 0;         // started so far
+  // export_spans() returned kSuccess for it before delivery (pipelined).
+  bool accepted_early = false;
+  int attempts = 0;  // started so far
   Clock::time_point attempt_started;
   Clock::time_point attempt_deadline;
   Clock::duration last_attempt_took{};  // from start to answer
@@ -143,6 +146,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
     }
     request->spans = count;
     request->bytes = request->payload.Length();
+    request->accepted_early = config_.max_concurrent_exports > 1;
     bool start_now = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -216,6 +220,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
     for (const auto& request : never_sent) {
       request->finished = true;
       unfinished_.remove(request);
+      if (request->accepted_early) note_failed_after_acceptance(request->spans);
     }
     std::vector<std::shared_ptr<grpc::ClientContext>> in_flight;
     for (const auto& request : unfinished_) {
@@ -427,6 +432,9 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
       request->result = result;
       request->context.reset();
       unfinished_.remove(request);
+      if (result != sdk::ExportResult::kSuccess && request->accepted_early) {
+        note_failed_after_acceptance(request->spans);
+      }
       if (request->holds_slot) {
         request->holds_slot = false;
         --active_;
@@ -527,6 +535,16 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
     }
   }
 
+  void note_failed_after_acceptance(std::size_t spans) noexcept {
+    failed_after_acceptance_.fetch_add(spans, std::memory_order_relaxed);
+  }
+
+ public:
+  std::uint64_t spans_failed_after_acceptance() const noexcept override {
+    return failed_after_acceptance_.load(std::memory_order_relaxed);
+  }
+
+ private:
   void drop(std::size_t count, DropReason reason, const std::string& why) {
     {
       std::lock_guard<std::mutex> lock(stats_->mutex);
@@ -564,6 +582,8 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
 
   // Lock order: mutex_ before stats_->mutex; neither is held while calling
   // the logger or gRPC (which may run a completion callback inline).
+  // Spans of requests accepted before delivery that then failed.
+  std::atomic<std::uint64_t> failed_after_acceptance_{0};
   std::mutex mutex_;
   std::condition_variable state_changed_;  // any change below
   bool shutting_down_ = false;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 #include "weft/sdk/span_data.h"
 
@@ -29,6 +30,15 @@ class SpanExporter {
   // Flushes anything the exporter buffers itself.
   virtual bool force_flush(std::chrono::milliseconds /*timeout*/) noexcept {
     return true;
+  }
+
+  // For an exporter whose export_spans() returns kSuccess once it has
+  // accepted a batch, before delivery (a pipelined network exporter): the
+  // spans accepted so far that it later failed to deliver. Processors move
+  // them from "exported" to "export failed" in their stats, so nothing an
+  // exporter loses looks delivered. Thread-safe.
+  virtual std::uint64_t spans_failed_after_acceptance() const noexcept {
+    return 0;
   }
 
   // Releases resources; later exports fail. Called once by the processor.
