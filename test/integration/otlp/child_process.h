@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -141,5 +142,23 @@ class ChildProcess {
   std::size_t out_scanned_ = 0;
   std::optional<int> exit_status_;
 };
+
+// How a program that ran to its end exited, and what it printed.
+struct ProgramRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `arguments` to its end; fails the test when the program cannot start
+// or does not exit within `timeout`.
+inline ProgramRun run_program(const std::vector<std::string>& arguments,
+                              std::chrono::milliseconds timeout) {
+  ChildProcess child(arguments);
+  REQUIRE(child.started());
+  const std::optional<int> code = child.wait_exit(timeout);
+  REQUIRE(code.has_value());
+  return {*code, child.out_text(), child.err_text()};
+}
 
 }  // namespace weft::testing

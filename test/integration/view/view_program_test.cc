@@ -16,18 +16,10 @@ namespace {
 
 constexpr auto kDeadline = std::chrono::seconds(60);
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Run = weft::testing::ProgramRun;
 
 Run run(const std::vector<std::string>& arguments) {
-  ChildProcess child(arguments);
-  REQUIRE(child.started());
-  const auto code = child.wait_exit(kDeadline);
-  REQUIRE(code.has_value());
-  return {*code, child.out_text(), child.err_text()};
+  return weft::testing::run_program(arguments, kDeadline);
 }
 
 struct TemporaryDirectory {
