@@ -10,14 +10,13 @@
 // Run: tools/dev bench   (Release, medians of repetitions)
 // Sample run, 2026-11-26: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12 -O2
 // Release, glibc malloc, load average 3 (other builds running):
-//   W0_noop_start_end_median            2.55 ns     2.53 ns
-//   W1_start_end_median                  244 ns      196 ns  allocs/op=1 dropped=0.029
-//   W2_4_attributes_median               297 ns      251 ns  allocs/op=1 dropped=0.119
-//   W3_32_links_median                  3978 ns     3177 ns  allocs/op=2 dropped=0
-//   W4_64_links_32_kept_median          2488 ns     2290 ns  allocs/op=2 dropped=0
-//   W6_4_attributes_2_threads/real_time/threads:2_median
-//                                        170 ns      166 ns  dropped=0.944
-//                                        items_per_second=5.87M/s
+//   W0_noop_start_end_median     2.55 ns   2.53 ns
+//   W1_start_end_median           244 ns    196 ns  allocs=1 dropped=0.029
+//   W2_4_attributes_median        297 ns    251 ns  allocs=1 dropped=0.119
+//   W3_32_links_median           3978 ns   3177 ns  allocs=2 dropped=0
+//   W4_64_links_32_kept_median   2488 ns   2290 ns  allocs=2 dropped=0
+//   W6_4_attributes_2_threads     170 ns    166 ns  dropped=0.944
+//                                 items_per_second=5.87M/s
 // (wall time, CPU time). The dropped share changes the cost: see README.
 #include <benchmark/benchmark.h>
 
