@@ -13,7 +13,9 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -159,6 +161,14 @@ inline ProgramRun run_program(const std::vector<std::string>& arguments,
   const std::optional<int> code = child.wait_exit(timeout);
   REQUIRE(code.has_value());
   return {*code, child.out_text(), child.err_text()};
+}
+
+// The whole content of the file at `path` (empty when it cannot be read).
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace weft::testing

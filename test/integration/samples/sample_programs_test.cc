@@ -31,12 +31,7 @@ std::string temporary_directory() {
   return pattern;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using weft::testing::read_text;
 
 }  // namespace
 

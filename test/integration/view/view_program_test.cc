@@ -41,13 +41,7 @@ struct TemporaryDirectory {
   std::vector<std::string> files;
 };
 
-// Used only when the batch_processing sample is built (WEFT_BATCH_SAMPLE).
-[[maybe_unused]] std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using weft::testing::read_text;
 
 }  // namespace
 
