@@ -163,6 +163,16 @@ inline ProgramRun run_program(const std::vector<std::string>& arguments,
   return {*code, child.out_text(), child.err_text()};
 }
 
+// The address a `weft collect` child printed in its "listening on ADDRESS"
+// line; fails the test when no such line comes within `timeout`.
+inline std::string listening_address(ChildProcess& collector,
+                                     std::chrono::milliseconds timeout) {
+  const std::optional<std::string> line =
+      collector.wait_for_line("listening on", timeout);
+  REQUIRE(line.has_value());
+  return line->substr(line->find("listening on ") + 13);
+}
+
 // The whole content of the file at `path` (empty when it cannot be read).
 inline std::string read_text(const std::string& path) {
   std::ifstream in(path);

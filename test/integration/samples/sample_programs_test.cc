@@ -82,10 +82,8 @@ TEST_CASE(
   ChildProcess collector({WEFT_PROGRAM, "collect", "--listen", "127.0.0.1:0",
                           "--out", spans_file});
   REQUIRE(collector.started());
-  const auto listening = collector.wait_for_line("listening on", kDeadline);
-  REQUIRE(listening.has_value());
   const std::string address =
-      listening->substr(listening->find("listening on ") + 13);
+      weft::testing::listening_address(collector, kDeadline);
 
   for (const char* sample :
        {"batch_processing", "fan_out_fan_in", "message_queue", "retry",

@@ -110,10 +110,8 @@ TEST_CASE(
   ChildProcess collector({WEFT_PROGRAM, "collect", "--listen", "127.0.0.1:0",
                           "--out", spans_file});
   REQUIRE(collector.started());
-  const auto listening = collector.wait_for_line("listening on", kDeadline);
-  REQUIRE(listening.has_value());
   const std::string address =
-      listening->substr(listening->find("listening on ") + 13);
+      weft::testing::listening_address(collector, kDeadline);
   // 40 items in one batch: over the default link limit of 32.
   const Run sample = run({WEFT_BATCH_SAMPLE, "--otlp", address, "--items", "40",
                           "--batch-size", "40", "--flush-interval", "0"});
