@@ -42,8 +42,10 @@ class BatchSpanProcessor final : public SpanProcessor {
       return;  // `span` is freed here
     }
     span.release();  // the queue owns it now
+    // One wake-up per full batch: the flag stays set until the worker
+    // clears it in its wait predicate (see run()).
     if (queue_.size() >= options_.max_export_batch_size &&
-        !wake_requested_.exchange(true, std::memory_order_relaxed)) {
+        !wake_requested_.exchange(true, std::memory_order_acq_rel)) {
       wake_worker();
     }
   }
@@ -122,13 +124,19 @@ class BatchSpanProcessor final : public SpanProcessor {
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
       wake_.wait_for(lock, options_.schedule_delay, [&] {
+        // Cleared before the queue is looked at, under the lock: a producer
+        // that set the flag while the worker was exporting (its notify went
+        // unheard) is seen here through the queue size, and the next
+        // producer to find a full batch wakes the worker again. Clearing it
+        // anywhere else left the worker asleep for a whole schedule delay
+        // while the queue filled and dropped spans.
+        wake_requested_.exchange(false, std::memory_order_acq_rel);
         return stop_requested_ || flush_requested_ > flush_completed_ ||
                queue_.size() >= options_.max_export_batch_size;
       });
       const bool stop = stop_requested_;
       const std::uint64_t flush_ticket = flush_requested_;
       lock.unlock();
-      wake_requested_.store(false, std::memory_order_relaxed);
       export_queued(batch);
       lock.lock();
       flush_completed_ = flush_ticket;

@@ -331,6 +331,31 @@ TEST_CASE("a full batch is exported before the schedule delay", "[batch]") {
   for (std::size_t size : batch.exporter->sizes()) CHECK(size <= 10);
 }
 
+TEST_CASE(
+    "a batch filled while the worker exports wakes it again once it sleeps",
+    "[batch]") {
+  BatchOptions options = Batch::quiet();
+  options.max_export_batch_size = 4;
+  options.max_queue_size = 64;
+  Batch batch(options);
+  batch.exporter->close_gate();
+  batch.end_spans(4, "a");
+  REQUIRE(batch.exporter->wait_until(
+      [](FakeExporterState& s) { return s.exports_started == 1; }));
+  // A full batch while the worker is busy: its wake-up is not heard.
+  batch.end_spans(4, "b");
+  batch.exporter->open_gate();
+  REQUIRE(batch.exporter->wait_until(
+      [](FakeExporterState& s) { return s.span_names.size() == 8; }));
+  // The worker sleeps again; the next full batch must wake it, long before
+  // the schedule delay (an hour).
+  batch.end_spans(4, "c");
+  CHECK(batch.exporter->wait_until(
+      [](FakeExporterState& s) { return s.span_names.size() == 12; }));
+  CHECK(batch.exporter->force_flush_calls == 0);
+  CHECK(batch.processor->stats().spans_dropped == 0);
+}
+
 TEST_CASE("a batch never exceeds the queue size", "[batch]") {
   BatchOptions options = Batch::quiet();
   options.max_queue_size = 4;
