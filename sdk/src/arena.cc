@@ -1,20 +1,24 @@
 #include "weft/sdk/arena.h"
 
 #include <algorithm>
-#include <new>
+
+#include "block_pool.h"
 
 namespace weft::sdk {
 namespace {
 
+// Whole blocks, header included; sizes of the block pool's classes.
 constexpr std::size_t kMinBlockSize = 1024;
-constexpr std::size_t kMaxGrowthBlockSize = 64 * 1024;
+constexpr std::size_t kMaxGrowthBlockSize = block_pool::kLargestBlock;
+// Room to align the first allocation of a reserved size.
+constexpr std::size_t kAlignmentSlack = 16;
 
 }  // namespace
 
 Arena::~Arena() {
   while (blocks_ != nullptr) {
     Block* next = blocks_->next;
-    ::operator delete(blocks_);
+    block_pool::release(blocks_, blocks_->size);
     blocks_ = next;
   }
 }
@@ -23,15 +27,17 @@ bool Arena::add_block(std::size_t at_least) noexcept {
   // Grow geometrically so that many small appends cost few allocations.
   const std::size_t grown =
       std::min(std::max(kMinBlockSize, 2 * heap_bytes_), kMaxGrowthBlockSize);
-  const std::size_t size = std::max(at_least, grown);
-  void* memory = ::operator new(sizeof(Block) + size + 16, std::nothrow);
+  const std::size_t size = block_pool::block_size(
+      std::max(sizeof(Block) + at_least + kAlignmentSlack, grown));
+  void* memory = block_pool::allocate(size);
   if (memory == nullptr) return false;
   auto* block = static_cast<Block*>(memory);
   block->next = blocks_;
+  block->size = size;
   blocks_ = block;
   heap_bytes_ += size;
   cursor_ = reinterpret_cast<char*>(block + 1);
-  end_ = cursor_ + size + 16;
+  end_ = reinterpret_cast<char*>(block) + size;
   return true;
 }
 

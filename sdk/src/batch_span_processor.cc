@@ -37,15 +37,25 @@ class BatchSpanProcessor final : public SpanProcessor {
 
   void on_end(std::unique_ptr<SpanData> span) noexcept override {
     if (!span->flags.sampled()) return;  // record-only: not for export
-    if (stopping_.load(std::memory_order_relaxed) || !queue_.push(span.get())) {
+    std::uint64_t tail = 0;
+    if (stopping_.load(std::memory_order_relaxed) ||
+        !queue_.push(span.get(), tail)) {
       note_dropped(1);
       return;  // `span` is freed here
     }
     span.release();  // the queue owns it now
+    // Is a batch ready? The worker moves the queue's head on every pop, so
+    // reading it on every push would cost a cache miss per span. head_hint_
+    // is a head some producer read earlier, never ahead of the real one:
+    // while `tail - hint` is under a batch, so is the queue.
+    const std::uint64_t batch = options_.max_export_batch_size;
+    if (tail - head_hint_.load(std::memory_order_relaxed) < batch) return;
+    const std::uint64_t head = queue_.head();
+    head_hint_.store(head, std::memory_order_relaxed);
+    if (head >= tail || tail - head < batch) return;
     // One wake-up per full batch: the flag stays set until the worker
     // clears it in its wait predicate (see run()).
-    if (queue_.size() >= options_.max_export_batch_size &&
-        !wake_requested_.exchange(true, std::memory_order_acq_rel)) {
+    if (!wake_requested_.exchange(true, std::memory_order_acq_rel)) {
       wake_worker();
     }
   }
@@ -204,7 +214,10 @@ class BatchSpanProcessor final : public SpanProcessor {
   bool stop_requested_ = false;
   bool worker_exited_ = false;
 
-  std::atomic<bool> wake_requested_{false};
+  // Producers' lower bound of the queue's head (see on_end); on a cache
+  // line of its own, written about once per batch.
+  alignas(64) std::atomic<std::uint64_t> head_hint_{0};
+  alignas(64) std::atomic<bool> wake_requested_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> shutdown_started_{false};
   std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free

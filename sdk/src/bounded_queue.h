@@ -23,6 +23,12 @@ class BoundedQueue {
 
   // False when full; `value` stays with the caller then.
   bool push(T* value) noexcept {
+    std::uint64_t tail;
+    return push(value, tail);
+  }
+
+  // As push(value); on success `tail` is the queue's tail just after it.
+  bool push(T* value, std::uint64_t& tail) noexcept {
     std::uint64_t position = tail_.load(std::memory_order_relaxed);
     Cell* cell;
     while (true) {
@@ -43,6 +49,7 @@ class BoundedQueue {
     }
     cell->value = value;
     cell->sequence.store(position + 1, std::memory_order_release);
+    tail = position + 1;
     return true;
   }
 
@@ -77,6 +84,11 @@ class BoundedQueue {
     const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
     return tail > head ? static_cast<std::size_t>(tail - head) : 0;
+  }
+
+  // How many values were ever popped (the consumers' position).
+  std::uint64_t head() const noexcept {
+    return head_.load(std::memory_order_relaxed);
   }
 
   std::size_t capacity() const noexcept { return capacity_; }

@@ -3,8 +3,11 @@
 // Internal to the SDK. One thread at a time (the Span handle's contract).
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <new>
 
+#include "block_pool.h"
 #include "provider_state.h"
 #include "weft/sdk/span_data.h"
 #include "weft/span.h"
@@ -15,6 +18,15 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
  public:
   RecordingSpan(std::shared_ptr<ProviderState> provider,
                 const TracerIdentity* identity) noexcept;
+
+  // Spans live in the block pool: a batch worker frees them, the producing
+  // threads reuse the memory (see block_pool.h).
+  static void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    return block_pool::allocate(size);
+  }
+  static void operator delete(void* span, std::size_t size) noexcept {
+    block_pool::release(span, size);
+  }
 
   // Fills the span at start: ids, name, kind, time, attributes and links,
   // within the limits.

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "weft/sdk/batch_span_processor.h"
+#include "weft/sdk/simple_span_processor.h"
 #include "weft/sdk/tracer_provider.h"
 #include "weft/weft.h"
 
@@ -76,14 +77,19 @@ class DiscardingExporter final : public weft::sdk::SpanExporter {
   bool shutdown(std::chrono::milliseconds) noexcept override { return true; }
 };
 
+enum class Processor { kBatch, kSimple };
+
 // The BENCH.md set-up: always_on, default limits, batch processor with its
 // default options, discarding exporter.
-std::shared_ptr<weft::sdk::TracerProvider> make_provider() {
+std::shared_ptr<weft::sdk::TracerProvider> make_provider(
+    Processor processor = Processor::kBatch) {
   weft::sdk::TracerProviderOptions options;
   options.sampler = weft::sdk::make_always_on_sampler();
+  auto exporter = std::make_unique<DiscardingExporter>();
   options.processors.push_back(
-      weft::sdk::make_batch_processor(std::make_unique<DiscardingExporter>())
-          .value());
+      processor == Processor::kBatch
+          ? weft::sdk::make_batch_processor(std::move(exporter)).value()
+          : weft::sdk::make_simple_processor(std::move(exporter)));
   return weft::sdk::make_tracer_provider(std::move(options)).value();
 }
 
@@ -141,6 +147,21 @@ void W1_start_end(benchmark::State& state) {
   finish(state, *provider, before);
 }
 BENCHMARK(W1_start_end);
+
+// Not a BENCH.md workload: W1 with the simple processor, which exports (and
+// frees) each span on the thread that ends it. Set beside W1, it shows what
+// handing spans to the batch worker on the other core costs.
+void W1_simple_processor(benchmark::State& state) {
+  auto provider = make_provider(Processor::kSimple);
+  auto tracer = provider->get_tracer("bench");
+  const std::uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    weft::Span span = tracer->start_span("operation");
+    benchmark::DoNotOptimize(span);
+  }
+  finish(state, *provider, before);
+}
+BENCHMARK(W1_simple_processor);
 
 void start_end_with_attributes(weft::Tracer& tracer) {
   weft::Span span = tracer.start_span("operation", {},

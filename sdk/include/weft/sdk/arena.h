@@ -1,10 +1,12 @@
 // Arena: the bump allocator that holds everything a finished span refers to.
 //
 // A span's name, attribute keys and values, events and links are copied into
-// its Arena, so a span costs one heap allocation in the common case (the
-// inline buffer) and one more when its links or attributes outgrow it. Memory
-// is released all at once when the Arena is destroyed; only trivially
-// destructible data lives here. One thread at a time (thread-compatible).
+// its Arena, so a span costs one allocation in the common case (the inline
+// buffer) and one more when its links or attributes outgrow it. Blocks come
+// from the SDK's block pool, which recycles them between the thread that
+// frees a span and the threads that start new ones. Memory is released all
+// at once when the Arena is destroyed; only trivially destructible data lives
+// here. One thread at a time (thread-compatible).
 #pragma once
 
 #include <cstddef>
@@ -61,8 +63,10 @@ class Arena {
   std::size_t heap_bytes() const noexcept { return heap_bytes_; }
 
  private:
-  struct Block {
+  // The header of each block beyond the inline buffer.
+  struct alignas(16) Block {
     Block* next;
+    std::size_t size;  // of the whole block, header included
   };
 
   void* allocate_slow(std::size_t size, std::size_t alignment) noexcept;
