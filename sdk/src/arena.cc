@@ -15,12 +15,17 @@ constexpr std::size_t kAlignmentSlack = 16;
 
 }  // namespace
 
-Arena::~Arena() {
+Arena::~Arena() { reset(); }
+
+void Arena::reset() noexcept {
   while (blocks_ != nullptr) {
     Block* next = blocks_->next;
     block_pool::release(blocks_, blocks_->size);
     blocks_ = next;
   }
+  heap_bytes_ = 0;
+  cursor_ = inline_;
+  end_ = inline_ + sizeof(inline_);
 }
 
 bool Arena::add_block(std::size_t at_least) noexcept {
@@ -30,7 +35,10 @@ bool Arena::add_block(std::size_t at_least) noexcept {
   const std::size_t size = block_pool::block_size(
       std::max(sizeof(Block) + at_least + kAlignmentSlack, grown));
   void* memory = block_pool::allocate(size);
-  if (memory == nullptr) return false;
+  if (memory == nullptr) {
+    exhausted_ = true;
+    return false;
+  }
   auto* block = static_cast<Block*>(memory);
   block->next = blocks_;
   block->size = size;

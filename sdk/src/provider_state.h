@@ -48,6 +48,24 @@ struct TracerCache {
       tracers;
 };
 
+// What of a span lives in an arena: its strings and lists.
+struct SpanContents {
+  std::string_view name;
+  std::string_view status_description;
+  AttributeList attributes;
+  ArenaList<EventData> events;
+  ArenaList<LinkData> links;
+};
+
+// Deep copies of `span`'s contents in `arena`. With `copy_link_data` false,
+// the links' tracestates and attributes are left where they are (only the
+// list is copied). Check arena.exhausted() for a complete copy.
+SpanContents copy_contents(const SpanData& span, Arena& arena,
+                           bool copy_link_data = true) noexcept;
+
+// Points `span` at `contents`.
+void assign_contents(SpanData& span, const SpanContents& contents) noexcept;
+
 // A deep copy of `span` (for the second and later processors).
 std::unique_ptr<SpanData> clone_span_data(const SpanData& span);
 

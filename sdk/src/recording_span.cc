@@ -63,6 +63,39 @@ bool store_value(Arena& arena, const AttributeValue& value,
   return store_attribute_value(arena, AttributeView(value), max_length, out);
 }
 
+// Below this many unused bytes, a span is never compacted.
+constexpr std::size_t kCompactionFloor = 4096;
+
+// Writes `text` over `old`, arena bytes this span owns; text.size() must
+// not exceed old.size().
+std::string_view overwrite(std::string_view old,
+                           std::string_view text) noexcept {
+  if (text.empty()) return {};
+  char* bytes = const_cast<char*>(old.data());
+  std::memmove(bytes, text.data(), text.size());
+  return std::string_view(bytes, text.size());
+}
+
+// The arena bytes a stored value takes beyond its Attribute.
+std::size_t data_bytes(const AttributeData& value) noexcept {
+  return std::visit(
+      [](const auto& v) -> std::size_t {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          return v.size();
+        } else if constexpr (std::is_same_v<T, ArrayView<std::string_view>>) {
+          std::size_t bytes = v.size() * sizeof(std::string_view);
+          for (std::string_view text : v) bytes += text.size();
+          return bytes;
+        } else if constexpr (std::is_arithmetic_v<T>) {
+          return 0;
+        } else {
+          return v.size() * sizeof(typename T::value_type);
+        }
+      },
+      value);
+}
+
 // Upper bound of the arena bytes that storing `attributes` takes.
 template <class AttributeRange>
 std::size_t attributes_size(const AttributeRange& attributes,
@@ -167,30 +200,41 @@ void RecordingSpan::note_drop(std::string_view problem) noexcept {
 }
 
 template <class Value>
-void RecordingSpan::put_attribute(Arena& store, AttributeList& list,
-                                  std::uint32_t limit, std::uint32_t& dropped,
-                                  std::string_view key,
-                                  const Value& value) noexcept {
+std::size_t RecordingSpan::put_attribute(Arena& store, AttributeList& list,
+                                         std::uint32_t limit,
+                                         std::uint32_t& dropped,
+                                         std::string_view key,
+                                         const Value& value) noexcept {
   const std::uint32_t max_length =
       provider_->config.limits().attribute_value_length;
   for (Attribute& existing : list) {
-    if (existing.key == key) {
-      AttributeData replacement;
-      if (store_value(store, value, max_length, replacement)) {
-        existing.value = replacement;
+    if (existing.key != key) continue;
+    const std::size_t old_bytes = data_bytes(existing.value);
+    if constexpr (std::is_same_v<Value, AttributeView>) {
+      const auto* old_text = std::get_if<std::string_view>(&existing.value);
+      const auto* new_text = std::get_if<std::string_view>(&value.value());
+      if (old_text != nullptr && new_text != nullptr) {
+        const std::string_view kept = truncate_utf8(*new_text, max_length);
+        if (kept.size() <= old_text->size()) {
+          existing.value = overwrite(*old_text, kept);
+          return old_bytes - kept.size();
+        }
       }
-      return;
     }
+    AttributeData replacement;
+    if (!store_value(store, value, max_length, replacement)) return 0;
+    existing.value = replacement;
+    return old_bytes;
   }
   if (key.empty()) {
     ++dropped;  // OpenTelemetry: an attribute needs a non-empty key
     note_drop("dropped an attribute with an empty key");
-    return;
+    return 0;
   }
   if (list.size() >= limit) {
     ++dropped;
     note_drop("attribute", limit);
-    return;
+    return 0;
   }
   Attribute attribute;
   attribute.key = store.copy(key);
@@ -199,6 +243,7 @@ void RecordingSpan::put_attribute(Arena& store, AttributeList& list,
       !list.push_back(store, attribute)) {
     ++dropped;  // out of memory
   }
+  return 0;
 }
 
 // The batch pattern's hot path (W3): a remembered Link whose attributes are
@@ -315,8 +360,51 @@ void RecordingSpan::compact_links() noexcept {
 
 void RecordingSpan::set_attribute(std::string_view key,
                                   const AttributeView& value) noexcept {
-  put_attribute(arena, attributes, provider_->config.limits().attribute_count,
-                dropped_attributes_count, key, value);
+  note_waste(put_attribute(arena, attributes,
+                           provider_->config.limits().attribute_count,
+                           dropped_attributes_count, key, value));
+}
+
+void RecordingSpan::replace_text(std::string_view& field,
+                                 std::string_view text) noexcept {
+  const std::string_view old = field;
+  if (text.size() <= old.size()) {
+    field = overwrite(old, text);
+    note_waste(old.size() - text.size());
+    return;
+  }
+  const std::string_view copy = arena.copy(text);
+  if (copy.size() != text.size()) return;  // out of memory: keep the old
+  field = copy;
+  // Last: compacting moves `field` with everything else.
+  note_waste(old.size());
+}
+
+void RecordingSpan::note_waste(std::size_t bytes) noexcept {
+  wasted_bytes_ += bytes;
+  if (wasted_bytes_ > std::max(kCompactionFloor, live_bytes_)) compact();
+}
+
+std::size_t RecordingSpan::heap_bytes() const noexcept {
+  std::size_t bytes = arena.heap_bytes();
+  for (const auto* other : {&compacted_, &links_arena_}) {
+    if (*other) bytes += sizeof(Arena) + (*other)->heap_bytes();
+  }
+  return bytes;
+}
+
+void RecordingSpan::compact() noexcept {
+  auto fresh = std::unique_ptr<Arena>(new (std::nothrow) Arena);
+  if (!fresh) return;  // out of memory: carry on in the old arena
+  // Link data kept apart (LinkRetention::kLatest) stays where it is.
+  const SpanContents contents =
+      copy_contents(*this, *fresh, /*copy_link_data=*/!links_arena_);
+  if (fresh->exhausted()) return;
+  assign_contents(*this, contents);
+  arena.reset();
+  compacted_ = std::move(fresh);  // frees the previous compacted data
+  wasted_bytes_ = 0;
+  live_bytes_ = compacted_->heap_bytes() + Arena::kInlineSize;
 }
 
 void RecordingSpan::add_event(std::string_view event_name,
@@ -358,12 +446,12 @@ void RecordingSpan::set_status(StatusCode code,
   // OpenTelemetry: Ok is final, and Unset never overrides a status.
   if (status_code == StatusCode::kOk || code == StatusCode::kUnset) return;
   status_code = code;
-  status_description =
-      code == StatusCode::kError ? arena.copy(description) : std::string_view();
+  replace_text(status_description,
+               code == StatusCode::kError ? description : std::string_view());
 }
 
 void RecordingSpan::update_name(std::string_view new_name) noexcept {
-  name = arena.copy(new_name);
+  replace_text(name, new_name);
 }
 
 void RecordingSpan::end(std::optional<Timestamp> end_timestamp) noexcept {

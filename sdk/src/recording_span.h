@@ -46,6 +46,9 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   void update_name(std::string_view name) noexcept override;
   void end(std::optional<Timestamp> end_time) noexcept override;
 
+  // Heap bytes the span holds beyond its own object (for tests).
+  std::size_t heap_bytes() const noexcept;
+
  private:
   template <class AttributeRange>
   void append_link(const SpanContext& context,
@@ -53,10 +56,20 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   // Adds or replaces `key` in `list`; counts a drop when `list` is full.
   // `Value` is an AttributeView or an AttributeValue.
   // `store` is the arena the copies go to.
+  // Returns the bytes of a replaced value left unused in `store`.
   template <class Value>
-  void put_attribute(Arena& store, AttributeList& list, std::uint32_t limit,
-                     std::uint32_t& dropped, std::string_view key,
-                     const Value& value) noexcept;
+  std::size_t put_attribute(Arena& store, AttributeList& list,
+                            std::uint32_t limit, std::uint32_t& dropped,
+                            std::string_view key, const Value& value) noexcept;
+  // Sets `field` (a string of this span's arenas) to `text`: written over
+  // the old text when it fits, else copied anew and the old bytes counted
+  // as waste. May compact.
+  void replace_text(std::string_view& field, std::string_view text) noexcept;
+  // Counts bytes that overwrites left unused; compacts past the threshold.
+  void note_waste(std::size_t bytes) noexcept;
+  // Moves everything the span holds to a fresh arena and empties `arena`,
+  // so that repeated overwrites keep the span's memory bounded.
+  void compact() noexcept;
   bool store_link_attributes_fast(Arena& store, const OwnedAttributes& owned,
                                   LinkData& link) noexcept;
   // Moves the kept links' data to a fresh arena (LinkRetention::kLatest).
@@ -71,6 +84,12 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   // data, and how many were evicted since it was last compacted.
   std::unique_ptr<Arena> links_arena_;
   std::uint32_t links_evicted_ = 0;
+  // Overwrites (update_name, set_status, set_attribute on a key it has)
+  // leave old bytes behind in `arena`: once they outgrow both a floor and
+  // the live data, compact() moves the live data to `compacted_`.
+  std::unique_ptr<Arena> compacted_;
+  std::size_t wasted_bytes_ = 0;
+  std::size_t live_bytes_ = 0;  // measured at the last compaction
 };
 
 }  // namespace weft::sdk

@@ -6,18 +6,6 @@
 namespace weft::sdk {
 namespace {
 
-// The longest prefix of `text` of at most `max_length` bytes that does not
-// end inside a UTF-8 sequence.
-std::string_view truncate_utf8(std::string_view text,
-                               std::size_t max_length) noexcept {
-  if (text.size() <= max_length) return text;
-  std::size_t cut = max_length;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
-  return text.substr(0, cut);
-}
-
 template <class T>
 bool store_array(Arena& arena, const std::vector<T>& values,
                  ArrayView<T>& out) noexcept {
@@ -123,6 +111,16 @@ AttributeData copy_value(Arena& arena, const AttributeData& value) noexcept {
 }
 
 }  // namespace
+
+std::string_view truncate_utf8(std::string_view text,
+                               std::size_t max_length) noexcept {
+  if (text.size() <= max_length) return text;
+  std::size_t cut = max_length;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return text.substr(0, cut);
+}
 
 AttributeList copy_attributes(Arena& arena,
                               const AttributeList& from) noexcept {

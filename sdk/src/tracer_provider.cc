@@ -69,9 +69,40 @@ class SdkTracer final : public weft::Tracer {
 
 }  // namespace
 
+SpanContents copy_contents(const SpanData& span, Arena& arena,
+                           bool copy_link_data) noexcept {
+  SpanContents copy;
+  copy.name = arena.copy(span.name);
+  copy.status_description = arena.copy(span.status_description);
+  copy.attributes = copy_attributes(arena, span.attributes);
+  copy.events.reserve(arena, span.events.size());
+  for (EventData event : span.events) {
+    event.name = arena.copy(event.name);
+    event.attributes = copy_attributes(arena, event.attributes);
+    copy.events.push_back(arena, event);
+  }
+  // Keep the capacity: a span that keeps its latest links reuses it.
+  copy.links.reserve(arena, span.links.capacity());
+  for (LinkData link : span.links) {
+    if (copy_link_data) {
+      link.trace_state = arena.copy(link.trace_state);
+      link.attributes = copy_attributes(arena, link.attributes);
+    }
+    copy.links.push_back(arena, link);
+  }
+  return copy;
+}
+
+void assign_contents(SpanData& span, const SpanContents& contents) noexcept {
+  span.name = contents.name;
+  span.status_description = contents.status_description;
+  span.attributes = contents.attributes;
+  span.events = contents.events;
+  span.links = contents.links;
+}
+
 std::unique_ptr<SpanData> clone_span_data(const SpanData& span) {
   auto copy = std::make_unique<SpanData>();
-  Arena& arena = copy->arena;
   copy->trace_id = span.trace_id;
   copy->span_id = span.span_id;
   copy->parent_span_id = span.parent_span_id;
@@ -80,23 +111,9 @@ std::unique_ptr<SpanData> clone_span_data(const SpanData& span) {
   copy->parent_is_remote = span.parent_is_remote;
   copy->kind = span.kind;
   copy->status_code = span.status_code;
-  copy->name = arena.copy(span.name);
-  copy->status_description = arena.copy(span.status_description);
   copy->start_time = span.start_time;
   copy->end_time = span.end_time;
-  copy->attributes = copy_attributes(arena, span.attributes);
-  copy->events.reserve(arena, span.events.size());
-  for (EventData event : span.events) {
-    event.name = arena.copy(event.name);
-    event.attributes = copy_attributes(arena, event.attributes);
-    copy->events.push_back(arena, event);
-  }
-  copy->links.reserve(arena, span.links.size());
-  for (LinkData link : span.links) {
-    link.trace_state = arena.copy(link.trace_state);
-    link.attributes = copy_attributes(arena, link.attributes);
-    copy->links.push_back(arena, link);
-  }
+  assign_contents(*copy, copy_contents(span, copy->arena));
   copy->dropped_attributes_count = span.dropped_attributes_count;
   copy->dropped_events_count = span.dropped_events_count;
   copy->dropped_links_count = span.dropped_links_count;

@@ -1,7 +1,8 @@
 // Tests of a recording span through the API's Span handle: exceptions,
 // status rules, names, ending (twice, with a timestamp, calls afterwards),
 // move semantics, events and their limits, attribute values of every type
-// and the truncation of long strings.
+// the truncation of long strings, and the memory of spans whose name, status
+// and attributes are overwritten again and again.
 #include "weft/span.h"
 
 #include <catch2/catch.hpp>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "recording_span.h"
 #include "test_provider.h"
 
 namespace {
@@ -495,6 +497,103 @@ TEST_CASE("setting an attribute again replaces its value in place", "[span]") {
   CHECK(keys_of(data->attributes) == std::vector<std::string>{"a", "b", "c"});
   CHECK(text_attribute(data->attributes, "a") == "now a string");
   CHECK(attribute_as<bool>(data->attributes, "b") == false);
+}
+
+TEST_CASE("an overwritten string value reads back whole, shorter or longer",
+          "[span]") {
+  struct Row {
+    int line;
+    std::vector<std::string> values;  // set in turn; the last one stays
+    std::uint32_t length_limit;
+    std::string expected;
+  };
+  const Row row = GENERATE(values<Row>({
+      {__LINE__, {"a long first value", "short"}, 100, "short"},
+      {__LINE__,
+       {"short", "a longer second value"},
+       100,
+       "a longer second value"},
+      {__LINE__, {"value", ""}, 100, ""},
+      {__LINE__, {"", "value"}, 100, "value"},
+      {__LINE__, {"same!", "SAME!"}, 100, "SAME!"},
+      {__LINE__, {"abcdefgh", "0123456789"}, 6, "012345"},
+      {__LINE__,
+       {"abcdefgh", "\xc3\xa9\xc3\xa9\xc3\xa9"},
+       5,
+       "\xc3\xa9\xc3\xa9"},
+  }));
+  INFO("row at line " << row.line);
+  SpanLimits limits;
+  limits.attribute_value_length = row.length_limit;
+  TestProvider test(with_limits(limits));
+  auto span = test.tracer->start_span("s", {}, {{"before", "kept"}});
+  for (const std::string& value : row.values) {
+    span.set_attribute("k", value);
+    span.update_name(value);
+    span.set_status(StatusCode::kError, value);
+  }
+  span.end();
+  const auto data = test.take_one();
+  CHECK(text_attribute(data->attributes, "k") == row.expected);
+  CHECK(text_attribute(data->attributes, "before") == "kept");
+  CHECK(data->name == row.values.back());
+  CHECK(data->status_description == row.values.back());
+}
+
+TEST_CASE("overwriting names, statuses and attributes keeps a span bounded",
+          "[span]") {
+  TestProvider test;
+  std::vector<weft::Link> links;
+  for (int i = 0; i < 3; ++i) {
+    links.push_back(weft::make_link(make_context(7, i + 1),
+                                    weft::relationship::kBatchMember,
+                                    {{"item", "item-" + std::to_string(i)}}));
+  }
+  auto span = test.tracer->start_span("s", StartSpanOptions().with_links(links),
+                                      {{"fixed", "value"}});
+  for (int i = 0; i < 3; ++i) {
+    span.add_event("event " + std::to_string(i), {{"i", i}});
+  }
+  // Lengths 50..249 in a varying order: most overwrites do not fit in place.
+  // Kept naively, 20,000 rounds would hold about 15 MB.
+  std::string text;
+  for (int i = 0; i < 20000; ++i) {
+    text.assign(50 + (i * 37) % 200, static_cast<char>('a' + i % 26));
+    span.update_name(text);
+    span.set_status(StatusCode::kError, text);
+    span.set_attribute("mutable", text);
+    span.set_attribute("array", std::vector<std::string>{text, text});
+    span.set_attribute("count", i);
+  }
+  span.end();
+  const auto data = test.take_one();
+  const auto* recorded = dynamic_cast<const weft::sdk::RecordingSpan*>(&*data);
+  REQUIRE(recorded != nullptr);
+  CHECK(recorded->heap_bytes() < 64 * 1024);
+
+  CHECK(data->name == text);
+  CHECK(data->status_description == text);
+  CHECK(keys_of(data->attributes) ==
+        std::vector<std::string>{"fixed", "mutable", "array", "count"});
+  CHECK(text_attribute(data->attributes, "fixed") == "value");
+  CHECK(text_attribute(data->attributes, "mutable") == text);
+  CHECK(as_strings(std::get<weft::ArrayView<std::string_view>>(
+            data->attributes[2].value)) ==
+        std::vector<std::string>{text, text});
+  CHECK(attribute_as<std::int64_t>(data->attributes, "count") == 19999);
+  REQUIRE(data->events.size() == 3);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(data->events[i].name == "event " + std::to_string(i));
+    CHECK(attribute_as<std::int64_t>(data->events[i].attributes, "i") == i);
+  }
+  REQUIRE(data->links.size() == 3);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(data->links[i].span_id == make_context(7, i + 1).span_id());
+    CHECK(text_attribute(data->links[i].attributes, "item") ==
+          "item-" + std::to_string(i));
+    CHECK(text_attribute(data->links[i].attributes, "link.relationship") ==
+          "batch_member");
+  }
 }
 
 TEST_CASE("a link's repeated attribute key keeps one entry with the last value",

@@ -62,6 +62,12 @@ class Arena {
   // Bytes obtained from the heap beyond the inline buffer.
   std::size_t heap_bytes() const noexcept { return heap_bytes_; }
 
+  // True once an allocation failed for want of memory.
+  bool exhausted() const noexcept { return exhausted_; }
+
+  // Frees everything: every view into the arena becomes invalid.
+  void reset() noexcept;
+
  private:
   // The header of each block beyond the inline buffer.
   struct alignas(16) Block {
@@ -76,6 +82,7 @@ class Arena {
   char* end_;
   Block* blocks_ = nullptr;
   std::size_t heap_bytes_ = 0;
+  bool exhausted_ = false;
   alignas(16) char inline_[kInlineSize];
 };
 

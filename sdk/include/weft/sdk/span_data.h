@@ -117,6 +117,11 @@ inline const Attribute* find_attribute(const AttributeList& attributes,
   return nullptr;
 }
 
+// The longest prefix of `text` of at most `max_length` bytes that does not
+// end inside a UTF-8 sequence (how attribute values are truncated).
+std::string_view truncate_utf8(std::string_view text,
+                               std::size_t max_length) noexcept;
+
 // Copies `value` into `arena`; false when out of memory. String values
 // longer than `max_length` are truncated to it (without splitting a UTF-8
 // character).

@@ -25,7 +25,8 @@ class SpanProcessor {
  public:
   virtual ~SpanProcessor() = default;
 
-  // Called when a span starts; it is still being recorded.
+  // Called when a span starts; it is still being recorded, so its strings
+  // and lists may change or move after the call: copy what is kept.
   virtual void on_start(const SpanData& /*span*/) noexcept {}
   // Called once per ended recording span, sampled or record-only (see
   // SpanData::flags); the processor owns it from here. The simple and batch
