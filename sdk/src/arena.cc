@@ -15,14 +15,22 @@ constexpr std::size_t kAlignmentSlack = 16;
 
 }  // namespace
 
-Arena::~Arena() { reset(); }
+// Reads the arena's header without writing it: a span is destroyed on the
+// batch worker, and a write would pull the line away from the thread that
+// reuses the memory.
+Arena::~Arena() { release_blocks(blocks_); }
+
+void Arena::release_blocks(Block* blocks) noexcept {
+  while (blocks != nullptr) {
+    Block* next = blocks->next;
+    block_pool::release(blocks, blocks->size);
+    blocks = next;
+  }
+}
 
 void Arena::reset() noexcept {
-  while (blocks_ != nullptr) {
-    Block* next = blocks_->next;
-    block_pool::release(blocks_, blocks_->size);
-    blocks_ = next;
-  }
+  release_blocks(blocks_);
+  blocks_ = nullptr;
   heap_bytes_ = 0;
   cursor_ = inline_;
   end_ = inline_ + sizeof(inline_);

@@ -75,6 +75,7 @@ class Arena {
     std::size_t size;  // of the whole block, header included
   };
 
+  static void release_blocks(Block* blocks) noexcept;
   void* allocate_slow(std::size_t size, std::size_t alignment) noexcept;
   bool add_block(std::size_t at_least) noexcept;
 

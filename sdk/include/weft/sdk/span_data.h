@@ -81,11 +81,15 @@ struct SpanData {
   SpanData& operator=(const SpanData&) = delete;
   virtual ~SpanData() = default;
 
+  // First, beside the virtual table pointer: what destroying a span reads
+  // (the batch worker then touches few of the producer's cache lines).
+  TraceState trace_state;
+  Arena arena;  // owns every view below
+
   TraceId trace_id;
   SpanId span_id;
   SpanId parent_span_id;  // invalid for a root span
   TraceFlags flags;
-  TraceState trace_state;
   bool parent_is_remote = false;
   SpanKind kind = SpanKind::kInternal;
   StatusCode status_code = StatusCode::kUnset;
@@ -102,8 +106,6 @@ struct SpanData {
   // Resource and scope; owned by the provider (no reference count per span,
   // so that threads ending spans never share a counter).
   const TracerIdentity* tracer = nullptr;
-
-  Arena arena;  // owns every view above
 };
 
 using SpanBatch = std::vector<std::unique_ptr<SpanData>>;
