@@ -77,9 +77,16 @@ class BatchSpanProcessor final : public SpanProcessor {
   }
 
   bool shutdown(std::chrono::milliseconds timeout) noexcept override {
-    if (shutdown_started_.exchange(true)) return true;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::unique_lock<std::mutex> lock(mutex_);
+    if (shutdown_started_) {
+      // Another call is shutting down: wait for it (within this call's
+      // timeout) and report its result.
+      const bool finished = flushed_.wait_until(
+          lock, deadline, [&] { return shutdown_finished_; });
+      return finished && shutdown_result_;
+    }
+    shutdown_started_ = true;
     stop_requested_ = true;
     wake_.notify_one();
     const bool drained =
@@ -102,6 +109,11 @@ class BatchSpanProcessor final : public SpanProcessor {
     const bool exporter_done =
         exporter_->shutdown(std::max(left, std::chrono::milliseconds(0)));
     report_drops();
+    lock.lock();
+    shutdown_finished_ = true;
+    shutdown_result_ = drained && exporter_done;
+    lock.unlock();
+    flushed_.notify_all();
     return drained && exporter_done;
   }
 
@@ -213,13 +225,15 @@ class BatchSpanProcessor final : public SpanProcessor {
   std::uint64_t flush_completed_ = 0;
   bool stop_requested_ = false;
   bool worker_exited_ = false;
+  bool shutdown_started_ = false;
+  bool shutdown_finished_ = false;
+  bool shutdown_result_ = false;
 
   // Producers' lower bound of the queue's head (see on_end); on a cache
   // line of its own, written about once per batch.
   alignas(64) std::atomic<std::uint64_t> head_hint_{0};
   alignas(64) std::atomic<bool> wake_requested_{false};
   std::atomic<bool> stopping_{false};
-  std::atomic<bool> shutdown_started_{false};
   std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> exported_{0};

@@ -42,10 +42,12 @@ class SimpleSpanProcessor final : public SpanProcessor {
   }
 
   bool shutdown(std::chrono::milliseconds timeout) noexcept override {
+    // A later call waits here for the first one and reports its result.
     std::lock_guard<std::mutex> lock(export_mutex_);
-    if (shut_down_) return true;
+    if (shut_down_) return shutdown_result_;
     shut_down_ = true;
-    return !exporter_ || exporter_->shutdown(timeout);
+    shutdown_result_ = !exporter_ || exporter_->shutdown(timeout);
+    return shutdown_result_;
   }
 
   ProcessorStats stats() const noexcept override {
@@ -63,6 +65,7 @@ class SimpleSpanProcessor final : public SpanProcessor {
   std::mutex export_mutex_;
   SpanBatch batch_;
   bool shut_down_ = false;
+  bool shutdown_result_ = false;
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> failed_{0};

@@ -194,7 +194,8 @@ bool TracerProvider::force_flush(std::chrono::milliseconds timeout) noexcept {
 }
 
 bool TracerProvider::shutdown(std::chrono::milliseconds timeout) noexcept {
-  if (state_->shut_down.exchange(true)) return true;
+  // Every call goes to the processors: a second one waits for the first.
+  state_->shut_down.store(true);
   return within_deadline(
       *state_, timeout,
       [](SpanProcessor& processor, std::chrono::milliseconds left) {

@@ -270,6 +270,35 @@ TEST_CASE("concurrent shutdowns shut the exporter down exactly once",
   CHECK(batch.exporter->spans() == 50);
 }
 
+TEST_CASE("a second shutdown waits for the first and reports its result",
+          "[batch]") {
+  BatchOptions options = Batch::quiet();
+  options.max_export_batch_size = 1;
+  Batch batch(options);
+  batch.exporter->close_gate();
+  batch.end_spans(1);
+  const bool exporting = batch.exporter->wait_until(
+      [](FakeExporterState& s) { return s.exports_started == 1; });
+  std::atomic<bool> first_called{false};
+  bool first = false;
+  std::thread closer([&] {
+    first_called = true;
+    first = batch.processor->shutdown(kDeadline);
+  });
+  while (!first_called) std::this_thread::yield();
+  // Whichever call comes first is stuck behind the export at the gate, so
+  // a call with a short timeout cannot report success (it used to return
+  // true at once when it came second).
+  const bool second = batch.processor->shutdown(milliseconds(50));
+  batch.exporter->open_gate();
+  closer.join();
+  CHECK(exporting);
+  CHECK_FALSE(second);
+  // Any later call reports the first one's result.
+  CHECK(batch.processor->shutdown(kDeadline) == first);
+  CHECK(batch.exporter->shutdown_calls == 1);
+}
+
 TEST_CASE(
     "spans from concurrent producers are each exported once or counted as "
     "dropped",

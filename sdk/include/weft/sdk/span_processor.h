@@ -34,7 +34,9 @@ class SpanProcessor {
   virtual void on_end(std::unique_ptr<SpanData> span) noexcept = 0;
   // Exports every span received before the call; false on timeout.
   virtual bool force_flush(std::chrono::milliseconds timeout) noexcept = 0;
-  // Flushes, then shuts the exporter down; later calls return true at once.
+  // Flushes, then shuts the exporter down. A later (or concurrent) call
+  // waits for the first one, within its own timeout, and returns its
+  // result.
   virtual bool shutdown(std::chrono::milliseconds timeout) noexcept = 0;
   virtual ProcessorStats stats() const noexcept = 0;
 };

@@ -104,7 +104,9 @@ class TracerProvider final : public weft::TracerProvider {
   bool force_flush(
       std::chrono::milliseconds timeout = std::chrono::seconds(30)) noexcept;
   // Flushes and shuts down every processor once; spans started afterwards
-  // are non-recording. False when `timeout` ran out.
+  // are non-recording. False when `timeout` ran out. A later or concurrent
+  // call waits for the first one (within its own timeout) and returns its
+  // result.
   bool shutdown(
       std::chrono::milliseconds timeout = std::chrono::seconds(30)) noexcept;
   TracerStats stats() const noexcept;
