@@ -1,8 +1,8 @@
 # weft_w7: workloads W7 and W7b of shared/BENCH.md, OTLP/gRPC end to end
 # against `weft collect --count-only` running as another process. A program
 # of its own (not part of weft_bench) because it measures its own peak RSS.
-# Included (deferred, at the end of the top-level configure) by
-# exporters/otlp_grpc/CMakeLists.txt when weft_bench and weft exist.
+# Included by test/bench/CMakeLists.txt when the OTLP exporter and the weft
+# command are built.
 set(weft_w7_dir "${PROJECT_SOURCE_DIR}/test/bench/otlp_w7")
 add_executable(weft_w7 "${weft_w7_dir}/w7_main.cc")
 target_link_libraries(weft_w7 PRIVATE
