@@ -1,23 +1,27 @@
-// Core span benchmarks: workloads W0-W4 and W6 of shared/BENCH.md.
+// Core span benchmarks: workloads W0-W4 and W6 of shared/BENCH.md, plus W1
+// with a simple processor (no hand-off to a worker thread) for comparison.
 //
 // Each benchmark starts and ends spans through the public API with an
 // always_on sampler, default limits (32 links) and a batch processor feeding
 // an exporter that discards everything; W0 has no SDK installed. The
 // `allocs/op` counter is heap allocations per span on the producing thread
-// (global operator new is counted; weft allocates through it). The
-// `dropped` counter is the share of spans the batch queue dropped.
+// (global operator new is counted; weft's block pool gets its blocks from
+// it, so a span served from the pool counts 0). The `dropped` counter is the
+// share of spans the batch queue dropped.
 //
 // Run: tools/dev bench   (Release, medians of repetitions)
 // Sample run, 2026-11-26: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12 -O2
-// Release, glibc malloc, load average 3 (other builds running):
-//   W0_noop_start_end_median     2.55 ns   2.53 ns
-//   W1_start_end_median           244 ns    196 ns  allocs=1 dropped=0.029
-//   W2_4_attributes_median        297 ns    251 ns  allocs=1 dropped=0.119
-//   W3_32_links_median           3978 ns   3177 ns  allocs=2 dropped=0
-//   W4_64_links_32_kept_median   2488 ns   2290 ns  allocs=2 dropped=0
-//   W6_4_attributes_2_threads     170 ns    166 ns  dropped=0.944
-//                                 items_per_second=5.87M/s
-// (wall time, CPU time). The dropped share changes the cost: see README.
+// Release, glibc malloc, quiet machine (load average 1):
+//   W0_noop_start_end_median        2.25 ns   2.25 ns
+//   W1_start_end_median              232 ns    232 ns  allocs=0 dropped=0.027
+//   W1_simple_processor_median       108 ns    108 ns  allocs=0 dropped=0
+//   W2_4_attributes_median           327 ns    327 ns  allocs=0 dropped=0.009
+//   W3_32_links_median              1511 ns   1510 ns  allocs=0.09 dropped=0
+//   W4_64_links_32_kept_median      1656 ns   1655 ns  allocs=0.09 dropped=0
+//   W6_4_attributes_2_threads        335 ns    608 ns  dropped=0.028
+//                                    items_per_second=2.99M/s
+// (wall time, CPU time). Run to run, W1 moved between 200 and 232 ns and W6
+// between 2.6 and 3.6 M/s on this machine: see README.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
