@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "block_pool.h"
 #include "bounded_queue.h"
 
 namespace weft::sdk {
@@ -184,9 +185,17 @@ class BatchSpanProcessor final : public SpanProcessor {
         if (span == nullptr) break;
         batch.emplace_back(span);  // capacity was reserved
       }
-      if (batch.empty()) return;
+      if (batch.empty()) {
+        block_pool::share_retired();
+        return;
+      }
       const std::size_t count = batch.size();
       const ExportResult result = exporter_->export_spans(batch);
+      // What the exporter left is destroyed by a thread that starts spans,
+      // where that memory is reused (see block_pool.h).
+      for (std::unique_ptr<SpanData>& span : batch) {
+        block_pool::retire(span.release());
+      }
       (result == ExportResult::kSuccess ? exported_ : failed_)
           .fetch_add(count, std::memory_order_relaxed);
       if (result != ExportResult::kSuccess) {
