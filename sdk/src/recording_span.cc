@@ -23,6 +23,36 @@ const AttributeValue& value_of(const OwnedAttribute& attribute) noexcept {
   return attribute.second;
 }
 
+// At most this many attributes take the fast path (its duplicate check is
+// quadratic; see store_attributes_fast).
+constexpr std::size_t kFastAttributes = 32;
+
+// Which alternative a value holds: the two variants list the same types in
+// the same order (bool, int64, double, string, arrays).
+std::size_t index_of(const AttributeView& value) noexcept {
+  return value.value().index();
+}
+std::size_t index_of(const AttributeValue& value) noexcept {
+  return value.index();
+}
+
+// The text of a string value (index 3 of either variant).
+std::string_view text_of(const AttributeView& value) noexcept {
+  return *std::get_if<std::string_view>(&value.value());
+}
+std::string_view text_of(const AttributeValue& value) noexcept {
+  return *std::get_if<std::string>(&value);
+}
+// A scalar value (bool, int64 or double) of either variant.
+template <class T>
+T scalar_of(const AttributeView& value) noexcept {
+  return *std::get_if<T>(&value.value());
+}
+template <class T>
+T scalar_of(const AttributeValue& value) noexcept {
+  return *std::get_if<T>(&value);
+}
+
 std::size_t value_size(const AttributeView& value) noexcept {
   return stored_size(value);
 }
@@ -154,7 +184,9 @@ void RecordingSpan::begin(const SpanContext& context, const SpanContext& parent,
   if (needed > Arena::kInlineSize) arena.reserve(needed);
 
   name = arena.copy(span_name);
-  if (!initial_attributes.empty()) {
+  if (!initial_attributes.empty() &&
+      !store_attributes_fast(arena, initial_attributes, limits.attribute_count,
+                             attributes)) {
     attributes.reserve(arena, std::min<std::size_t>(initial_attributes.size(),
                                                     limits.attribute_count));
     for (const KeyValue& attribute : initial_attributes) {
@@ -246,59 +278,64 @@ std::size_t RecordingSpan::put_attribute(Arena& store, AttributeList& list,
   return 0;
 }
 
-// The batch pattern's hot path (W3): a remembered Link whose attributes are
-// scalars or strings that fit the limits, with unique keys. Everything the
-// link needs is copied with two arena allocations and no per-attribute
-// checks; any other link takes the general path (false).
-bool RecordingSpan::store_link_attributes_fast(Arena& store,
-                                               const OwnedAttributes& owned,
-                                               LinkData& link) noexcept {
-  const SpanLimits& limits = provider_->config.limits();
-  const std::size_t count = owned.size();
-  if (count > limits.attributes_per_link) return false;
+// The hot path of W2 and W3: attributes given all at once (at start, on a
+// link, on an event) that are scalars or strings within the limits, with
+// distinct keys, stored with two arena allocations and no per-attribute
+// bookkeeping. Anything else takes the general path (false).
+template <class AttributeRange>
+bool RecordingSpan::store_attributes_fast(Arena& store,
+                                          const AttributeRange& from,
+                                          std::uint32_t limit,
+                                          AttributeList& out) noexcept {
+  const std::size_t count = from.size();
+  if (count > limit || count > kFastAttributes) return false;
+  const std::uint32_t max_length =
+      provider_->config.limits().attribute_value_length;
   std::size_t text_bytes = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    const std::string& key = owned[i].first;
-    const AttributeValue& value = owned[i].second;
-    if (key.empty() || value.index() > 3) return false;
-    if (const auto* text = std::get_if<std::string>(&value)) {
-      if (text->size() > limits.attribute_value_length) return false;
-      text_bytes += text->size();
+    const std::string_view key = key_of(from[i]);
+    const std::size_t index = index_of(value_of(from[i]));
+    if (key.empty() || index > 3) return false;
+    if (index == 3) {
+      const std::size_t size = text_of(value_of(from[i])).size();
+      if (size > max_length) return false;
+      text_bytes += size;
     }
     text_bytes += key.size();
     for (std::size_t j = 0; j < i; ++j) {
-      if (owned[j].first == key) return false;
+      if (key_of(from[j]) == key) return false;
     }
   }
   Attribute* stored = store.allocate_array<Attribute>(count);
   char* text = static_cast<char*>(store.allocate(text_bytes + 1, 1));
   if (stored == nullptr || text == nullptr) return false;
-  const auto copy = [&text](const std::string& from) {
-    std::memcpy(text, from.data(), from.size());
-    const std::string_view result(text, from.size());
-    text += from.size();
+  const auto copy = [&text](std::string_view from_text) {
+    if (!from_text.empty())
+      std::memcpy(text, from_text.data(), from_text.size());
+    const std::string_view result(text, from_text.size());
+    text += from_text.size();
     return result;
   };
   for (std::size_t i = 0; i < count; ++i) {
-    const AttributeValue& value = owned[i].second;
     Attribute& attribute = stored[i];
-    attribute.key = copy(owned[i].first);
-    switch (value.index()) {
+    attribute.key = copy(key_of(from[i]));
+    const auto& value = value_of(from[i]);
+    switch (index_of(value)) {
       case 0:
-        attribute.value = *std::get_if<bool>(&value);
+        attribute.value = scalar_of<bool>(value);
         break;
       case 1:
-        attribute.value = *std::get_if<std::int64_t>(&value);
+        attribute.value = scalar_of<std::int64_t>(value);
         break;
       case 2:
-        attribute.value = *std::get_if<double>(&value);
+        attribute.value = scalar_of<double>(value);
         break;
       default:
-        attribute.value = copy(*std::get_if<std::string>(&value));
+        attribute.value = copy(text_of(value));
         break;
     }
   }
-  link.attributes.assign(stored, count);
+  out.assign(stored, count);
   return true;
 }
 
@@ -330,11 +367,9 @@ void RecordingSpan::append_link(
   link.flags = context.flags();
   link.is_remote = context.is_remote();
   link.trace_state = store.copy(context.trace_state().header());
-  bool stored = false;
-  if constexpr (std::is_same_v<AttributeRange, OwnedAttributes>) {
-    stored = store_link_attributes_fast(store, link_attributes, link);
-  }
-  if (!stored && !link_attributes.empty()) {
+  if (!link_attributes.empty() &&
+      !store_attributes_fast(store, link_attributes, limits.attributes_per_link,
+                             link.attributes)) {
     link.attributes.reserve(store,
                             std::min<std::size_t>(link_attributes.size(),
                                                   limits.attributes_per_link));
@@ -419,7 +454,9 @@ void RecordingSpan::add_event(std::string_view event_name,
   EventData event;
   event.name = arena.copy(event_name);
   event.time = timestamp ? *timestamp : provider_->config.clock()();
-  if (!event_attributes.empty()) {
+  if (!event_attributes.empty() &&
+      !store_attributes_fast(arena, event_attributes,
+                             limits.attributes_per_event, event.attributes)) {
     event.attributes.reserve(
         arena, std::min<std::size_t>(event_attributes.size(),
                                      limits.attributes_per_event));

@@ -70,8 +70,11 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   // Moves everything the span holds to a fresh arena and empties `arena`,
   // so that repeated overwrites keep the span's memory bounded.
   void compact() noexcept;
-  bool store_link_attributes_fast(Arena& store, const OwnedAttributes& owned,
-                                  LinkData& link) noexcept;
+  // Stores attributes given all at once into the empty `out` on the fast
+  // path; false (nothing stored) when they need the general one.
+  template <class AttributeRange>
+  bool store_attributes_fast(Arena& store, const AttributeRange& from,
+                             std::uint32_t limit, AttributeList& out) noexcept;
   // Moves the kept links' data to a fresh arena (LinkRetention::kLatest).
   void compact_links() noexcept;
   // Logs the first drop of the span (once per span).

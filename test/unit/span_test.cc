@@ -596,6 +596,118 @@ TEST_CASE("overwriting names, statuses and attributes keeps a span bounded",
   }
 }
 
+namespace {
+
+// How describe() prints one stored value.
+struct Printer {
+  std::string operator()(bool v) const { return v ? "true" : "false"; }
+  std::string operator()(std::int64_t v) const { return std::to_string(v); }
+  std::string operator()(double v) const { return std::to_string(v); }
+  std::string operator()(std::string_view v) const { return std::string(v); }
+  template <class T>
+  std::string operator()(weft::ArrayView<T> values) const {
+    std::string text = "[";
+    for (const T& value : values) {
+      if (text.size() > 1) text += ",";
+      text += (*this)(value);
+    }
+    return text + "]";
+  }
+};
+
+// "key=value" for each attribute, in order (arrays as [a,b]).
+std::vector<std::string> describe(const weft::sdk::AttributeList& attributes) {
+  std::vector<std::string> result;
+  for (const auto& attribute : attributes) {
+    result.push_back(std::string(attribute.key) + "=" +
+                     std::visit(Printer{}, attribute.value));
+  }
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "attributes given all at once are stored within the limits wherever "
+    "they are given",
+    "[span]") {
+  using weft::AttributeValue;
+  struct Row {
+    int line;
+    std::vector<std::pair<std::string, AttributeValue>> given;
+    std::uint32_t count_limit;
+    std::uint32_t length_limit;
+    std::vector<std::string> stored;
+    std::uint32_t dropped;
+  };
+  const Row row = GENERATE(values<Row>({
+      {__LINE__,
+       {{"s", std::string("ORD-1")}, {"i", std::int64_t{3}}, {"b", true}},
+       8,
+       100,
+       {"s=ORD-1", "i=3", "b=true"},
+       0},
+      {__LINE__,
+       {{"a", std::int64_t{1}}, {"a", std::string("two")}},
+       8,
+       100,
+       {"a=two"},
+       0},
+      {__LINE__,
+       {{"", std::int64_t{1}}, {"b", std::int64_t{2}}},
+       8,
+       100,
+       {"b=2"},
+       1},
+      {__LINE__, {{"s", std::string("abcdefgh")}}, 8, 4, {"s=abcd"}, 0},
+      {__LINE__,
+       {{"e", std::string()}, {"f", false}},
+       8,
+       100,
+       {"e=", "f=false"},
+       0},
+      {__LINE__,
+       {{"arr", std::vector<std::int64_t>{1, 2}}, {"x", true}},
+       8,
+       100,
+       {"arr=[1,2]", "x=true"},
+       0},
+      {__LINE__,
+       {{"a", std::int64_t{1}}, {"b", std::int64_t{2}}, {"c", std::int64_t{3}}},
+       2,
+       100,
+       {"a=1", "b=2"},
+       1},
+  }));
+  INFO("row at line " << row.line);
+  SpanLimits limits;
+  limits.attribute_count = row.count_limit;
+  limits.attributes_per_event = row.count_limit;
+  limits.attributes_per_link = row.count_limit;
+  limits.attribute_value_length = row.length_limit;
+  TestProvider test(with_limits(limits));
+  std::vector<weft::KeyValue> views;
+  for (const auto& [key, value] : row.given) views.push_back({key, value});
+  const weft::Link owned[] = {{make_context(3, 1), row.given}};
+
+  auto span =
+      test.tracer->start_span("s", StartSpanOptions().with_links(owned), views);
+  span.add_event("e", views);
+  span.add_link(make_context(3, 2), views);
+  span.end();
+  const auto data = test.take_one();
+  CHECK(describe(data->attributes) == row.stored);
+  CHECK(data->dropped_attributes_count == row.dropped);
+  REQUIRE(data->events.size() == 1);
+  CHECK(describe(data->events[0].attributes) == row.stored);
+  CHECK(data->events[0].dropped_attributes_count == row.dropped);
+  REQUIRE(data->links.size() == 2);
+  for (const auto& link : data->links) {
+    CHECK(describe(link.attributes) == row.stored);
+    CHECK(link.dropped_attributes_count == row.dropped);
+  }
+}
+
 TEST_CASE("a link's repeated attribute key keeps one entry with the last value",
           "[span]") {
   TestProvider test;
