@@ -11,17 +11,17 @@
 //
 // Run: tools/dev bench   (Release, medians of repetitions)
 // Sample run, 2026-11-26: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12 -O2
-// Release, glibc malloc, quiet machine (load average 1):
-//   W0_noop_start_end_median        2.25 ns   2.25 ns
-//   W1_start_end_median              232 ns    232 ns  allocs=0 dropped=0.027
-//   W1_simple_processor_median       108 ns    108 ns  allocs=0 dropped=0
-//   W2_4_attributes_median           327 ns    327 ns  allocs=0 dropped=0.009
-//   W3_32_links_median              1511 ns   1510 ns  allocs=0.09 dropped=0
-//   W4_64_links_32_kept_median      1656 ns   1655 ns  allocs=0.09 dropped=0
-//   W6_4_attributes_2_threads        335 ns    608 ns  dropped=0.028
-//                                    items_per_second=2.99M/s
-// (wall time, CPU time). Run to run, W1 moved between 200 and 232 ns and W6
-// between 2.6 and 3.6 M/s on this machine: see README.
+// Release, glibc malloc, quiet machine (load average 0.4):
+//   W0_noop_start_end_median        2.53 ns   2.53 ns
+//   W1_start_end_median              132 ns    131 ns  allocs=0 dropped=0.010
+//   W1_simple_processor_median       106 ns    106 ns  allocs=0 dropped=0
+//   W2_4_attributes_median           164 ns    163 ns  allocs=0 dropped=0.007
+//   W3_32_links_median              1766 ns   1762 ns  allocs=0.06 dropped=0
+//   W4_64_links_32_kept_median      1878 ns   1873 ns  allocs=0.06 dropped=0
+//   W6_4_attributes_2_threads        274 ns    505 ns  dropped=0.073
+//                                    items_per_second=3.65M/s
+// (wall time, CPU time). Run to run on this machine, W3 moved between 1,620
+// and 1,770 ns: see README.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
