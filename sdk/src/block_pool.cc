@@ -111,19 +111,24 @@ Shared& shared() noexcept {
   return *instance;
 }
 
+// Pushes `chunk` onto the shared `list` of `count` chunks, under the lock;
+// false when `count` has reached `limit`.
+bool push_limited(Chunk*& list, std::size_t& count, std::size_t limit,
+                  Chunk* chunk) noexcept {
+  std::lock_guard<std::mutex> lock(shared().mutex);
+  if (count >= limit) return false;
+  chunk->next = list;
+  list = chunk;
+  ++count;
+  return true;
+}
+
 // Keeps an empty chunk record for reuse, or deletes it.
 void put_empty(Chunk* chunk) noexcept {
   Shared& pool = shared();
-  {
-    std::lock_guard<std::mutex> lock(pool.mutex);
-    if (pool.empty_count < kEmptyChunkLimit) {
-      chunk->next = pool.empty;
-      pool.empty = chunk;
-      ++pool.empty_count;
-      return;
-    }
+  if (!push_limited(pool.empty, pool.empty_count, kEmptyChunkLimit, chunk)) {
+    delete chunk;
   }
-  delete chunk;
 }
 
 // An empty chunk record; nullptr when out of memory.
@@ -174,17 +179,11 @@ Chunk* take_full(std::size_t size_class) noexcept {
 // here when the list is at its limit.
 void put_retired(Chunk* chunk) noexcept {
   Shared& pool = shared();
-  {
-    std::lock_guard<std::mutex> lock(pool.mutex);
-    if (pool.retired_chunks < kRetiredChunkLimit) {
-      chunk->next = pool.retired;
-      pool.retired = chunk;
-      ++pool.retired_chunks;
-      return;
-    }
+  if (!push_limited(pool.retired, pool.retired_chunks, kRetiredChunkLimit,
+                    chunk)) {
+    destroy_all(*chunk);
+    put_empty(chunk);
   }
-  destroy_all(*chunk);
-  put_empty(chunk);
 }
 
 Chunk* take_retired() noexcept {

@@ -140,8 +140,8 @@ void W0_noop_start_end(benchmark::State& state) {
 }
 BENCHMARK(W0_noop_start_end);
 
-void W1_start_end(benchmark::State& state) {
-  auto provider = make_provider();
+void start_end(benchmark::State& state, Processor processor) {
+  auto provider = make_provider(processor);
   auto tracer = provider->get_tracer("bench");
   const std::uint64_t before = g_allocations.load();
   for (auto _ : state) {
@@ -150,20 +150,17 @@ void W1_start_end(benchmark::State& state) {
   }
   finish(state, *provider, before);
 }
+
+void W1_start_end(benchmark::State& state) {
+  start_end(state, Processor::kBatch);
+}
 BENCHMARK(W1_start_end);
 
 // Not a BENCH.md workload: W1 with the simple processor, which exports (and
 // frees) each span on the thread that ends it. Set beside W1, it shows what
 // handing spans to the batch worker on the other core costs.
 void W1_simple_processor(benchmark::State& state) {
-  auto provider = make_provider(Processor::kSimple);
-  auto tracer = provider->get_tracer("bench");
-  const std::uint64_t before = g_allocations.load();
-  for (auto _ : state) {
-    weft::Span span = tracer->start_span("operation");
-    benchmark::DoNotOptimize(span);
-  }
-  finish(state, *provider, before);
+  start_end(state, Processor::kSimple);
 }
 BENCHMARK(W1_simple_processor);
 
