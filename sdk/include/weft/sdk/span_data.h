@@ -6,7 +6,10 @@
 // exporter. The resource and instrumentation scope are shared with every
 // other span of the same tracer; they belong to the TracerProvider and stay
 // valid as long as it lives (read spans kept by an in-memory exporter before
-// destroying the provider).
+// destroying the provider). After an export, the batch processor has the
+// spans the exporter left destroyed later, by a thread that starts spans
+// (their memory is reused there): a SpanData's destructor must not depend
+// on when or where it runs.
 // Thread-compatible: one owner at a time.
 #pragma once
 
