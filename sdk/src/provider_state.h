@@ -39,6 +39,15 @@ struct ProviderState {
   ShardedCounter events_dropped;
 };
 
+// A share in a ProviderState's lifetime. Each recording span holds one, so
+// that a span ended after its provider was destroyed is still safe. A
+// tracer hands out kShards of them, one per thread shard, each with its own
+// reference count on its own cache line: threads starting and ending spans
+// at once do not contend on one count.
+struct alignas(64) ProviderLease {
+  std::shared_ptr<ProviderState> state;
+};
+
 // The tracers a provider handed out, one per instrumentation scope. Held by
 // the TracerProvider, not by ProviderState, because tracers hold the state.
 struct TracerCache {

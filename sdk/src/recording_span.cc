@@ -154,9 +154,9 @@ std::size_t links_size(ArrayView<Link> links,
 
 }  // namespace
 
-RecordingSpan::RecordingSpan(std::shared_ptr<ProviderState> provider,
+RecordingSpan::RecordingSpan(std::shared_ptr<ProviderLease> lease,
                              const TracerIdentity* identity) noexcept
-    : provider_(std::move(provider)) {
+    : lease_(std::move(lease)), provider_(lease_->state.get()) {
   tracer = identity;
 }
 
@@ -492,7 +492,9 @@ void RecordingSpan::update_name(std::string_view new_name) noexcept {
 }
 
 void RecordingSpan::end(std::optional<Timestamp> end_timestamp) noexcept {
-  std::shared_ptr<ProviderState> provider = std::move(provider_);
+  // The provider lives at least as long as `lease`, released on return.
+  const std::shared_ptr<ProviderLease> lease = std::move(lease_);
+  ProviderState* const provider = provider_;
   end_time = end_timestamp ? *end_timestamp : provider->config.clock()();
   provider->spans_ended.add();
   if (dropped_links_count != 0)

@@ -16,7 +16,7 @@ namespace weft::sdk {
 
 class RecordingSpan final : public SpanData, public weft::SpanInterface {
  public:
-  RecordingSpan(std::shared_ptr<ProviderState> provider,
+  RecordingSpan(std::shared_ptr<ProviderLease> lease,
                 const TracerIdentity* identity) noexcept;
 
   // Spans live in the block pool: a batch worker frees them, the producing
@@ -81,7 +81,8 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   void note_drop(std::string_view what, std::uint32_t limit) noexcept;
   void note_drop(std::string_view problem) noexcept;
 
-  std::shared_ptr<ProviderState> provider_;  // released at end()
+  std::shared_ptr<ProviderLease> lease_;  // keeps provider_; released at end()
+  ProviderState* provider_;
   bool drop_logged_ = false;
   // LinkRetention::kLatest only: where links added to a full span keep their
   // data, and how many were evicted since it was last compacted.

@@ -1,5 +1,6 @@
 // ShardedCounter: a counter that many threads add to without sharing a cache
-// line. Internal to the SDK. Thread-safe; load() is a relaxed sum.
+// line, and this_thread_shard(), which spreads other per-thread state the
+// same way. Internal to the SDK. Thread-safe; load() is a relaxed sum.
 #pragma once
 
 #include <atomic>
@@ -8,10 +9,21 @@
 
 namespace weft::sdk {
 
+constexpr std::size_t kShards = 16;
+
+// This thread's shard, in [0, kShards): threads take turns, so that a few
+// busy threads rarely share one.
+inline std::size_t this_thread_shard() noexcept {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t index =
+      next.fetch_add(1, std::memory_order_relaxed) % kShards;
+  return index;
+}
+
 class ShardedCounter {
  public:
   void add(std::uint64_t n = 1) noexcept {
-    shards_[shard_index()].value.fetch_add(n, std::memory_order_relaxed);
+    shards_[this_thread_shard()].value.fetch_add(n, std::memory_order_relaxed);
   }
 
   std::uint64_t load() const noexcept {
@@ -23,17 +35,9 @@ class ShardedCounter {
   }
 
  private:
-  static constexpr std::size_t kShards = 16;
   struct alignas(64) Shard {
     std::atomic<std::uint64_t> value{0};
   };
-
-  static std::size_t shard_index() noexcept {
-    static std::atomic<std::size_t> next{0};
-    thread_local const std::size_t index =
-        next.fetch_add(1, std::memory_order_relaxed) % kShards;
-    return index;
-  }
 
   Shard shards_[kShards];
 };

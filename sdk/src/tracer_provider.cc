@@ -18,7 +18,11 @@ class SdkTracer final : public weft::Tracer {
  public:
   SdkTracer(std::shared_ptr<ProviderState> provider,
             const TracerIdentity* identity)
-      : provider_(std::move(provider)), identity_(identity) {}
+      : provider_(std::move(provider)), identity_(identity) {
+    for (auto& lease : leases_) {
+      lease = std::make_shared<ProviderLease>(ProviderLease{provider_});
+    }
+  }
 
  protected:
   Span do_start_span(std::string_view name, const StartSpanOptions& options,
@@ -52,7 +56,8 @@ class SdkTracer final : public weft::Tracer {
       provider_->spans_not_sampled.add();
       return Span(std::move(context));
     }
-    auto* span = new (std::nothrow) RecordingSpan(provider_, identity_);
+    auto* span = new (std::nothrow)
+        RecordingSpan(leases_[this_thread_shard()], identity_);
     if (span == nullptr) return Span(std::move(context));
     span->begin(context, parent, name, options, attributes);
     provider_->spans_started.add();
@@ -65,6 +70,7 @@ class SdkTracer final : public weft::Tracer {
  private:
   std::shared_ptr<ProviderState> provider_;
   const TracerIdentity* identity_;  // owned by the provider state
+  std::shared_ptr<ProviderLease> leases_[kShards];
 };
 
 }  // namespace
