@@ -10,18 +10,18 @@
 // share of spans the batch queue dropped.
 //
 // Run: tools/dev bench   (Release, medians of repetitions)
-// Sample run, 2026-11-26: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12 -O2
-// Release, glibc malloc, quiet machine (load average 0.4):
-//   W0_noop_start_end_median        2.53 ns   2.53 ns
-//   W1_start_end_median              132 ns    131 ns  allocs=0 dropped=0.010
-//   W1_simple_processor_median       106 ns    106 ns  allocs=0 dropped=0
-//   W2_4_attributes_median           164 ns    163 ns  allocs=0 dropped=0.007
-//   W3_32_links_median              1766 ns   1762 ns  allocs=0.06 dropped=0
-//   W4_64_links_32_kept_median      1878 ns   1873 ns  allocs=0.06 dropped=0
-//   W6_4_attributes_2_threads        274 ns    505 ns  dropped=0.073
-//                                    items_per_second=3.65M/s
-// (wall time, CPU time). Run to run on this machine, W3 moved between 1,620
-// and 1,770 ns: see README.
+// Sample run, 2026-11-26 03:17: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12
+// -O2 Release, glibc malloc, load average 0.8 (a slower hour: unchanged
+// code ran 5-15% slower than an hour before):
+//   W0_noop_start_end_median        2.65 ns   2.65 ns
+//   W1_start_end_median              158 ns    157 ns  allocs=0 dropped=0.040
+//   W1_simple_processor_median       111 ns    111 ns  allocs=0 dropped=0
+//   W2_4_attributes_median           183 ns    182 ns  allocs=0 dropped=0.023
+//   W3_32_links_median              1934 ns   1931 ns  allocs=0.07 dropped=0
+//   W4_64_links_32_kept_median      2091 ns   2088 ns  allocs=0.07 dropped=0
+//   W6_4_attributes_2_threads        256 ns    461 ns  dropped=0.092
+//                                    items_per_second=3.91M/s
+// (wall time, CPU time). The ranges over the day are in the README.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
