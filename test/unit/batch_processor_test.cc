@@ -70,6 +70,15 @@ struct Batch {
     }
   }
 
+  // Closes the exporter's gate and ends `count` spans (one full batch), so
+  // that the worker is held in its first export; false if it never starts.
+  bool hold_first_export(int count = 1, const std::string& prefix = "s") {
+    exporter->close_gate();
+    end_spans(count, prefix);
+    return exporter->wait_until(
+        [](FakeExporterState& s) { return s.exports_started == 1; });
+  }
+
   std::shared_ptr<FakeExporterState> exporter =
       std::make_shared<FakeExporterState>();
   std::shared_ptr<FakeLogger> logger = std::make_shared<FakeLogger>();
@@ -115,12 +124,8 @@ TEST_CASE(
   options.max_queue_size = 4;
   options.max_export_batch_size = 1;
   Batch batch(options);
-  batch.exporter->close_gate();
-
   // The first span reaches the exporter, which holds it at the gate...
-  batch.processor->on_end(make_span("s0"));
-  REQUIRE(batch.exporter->wait_until(
-      [](FakeExporterState& s) { return s.exports_started == 1; }));
+  REQUIRE(batch.hold_first_export());
   // ...so the next four fill the queue and the three after it are dropped.
   const bool returned = finishes_in_time([&] {
     for (int i = 1; i < 8; ++i) {
@@ -205,10 +210,7 @@ TEST_CASE("shutdown during an export waits for it and loses nothing queued",
   BatchOptions options = Batch::quiet();
   options.max_export_batch_size = 1;
   Batch batch(options);
-  batch.exporter->close_gate();
-  batch.end_spans(1);
-  REQUIRE(batch.exporter->wait_until(
-      [](FakeExporterState& s) { return s.exports_started == 1; }));
+  REQUIRE(batch.hold_first_export());
   batch.processor->on_end(make_span("s1"));
   batch.processor->on_end(make_span("s2"));
 
@@ -275,10 +277,7 @@ TEST_CASE("a second shutdown waits for the first and reports its result",
   BatchOptions options = Batch::quiet();
   options.max_export_batch_size = 1;
   Batch batch(options);
-  batch.exporter->close_gate();
-  batch.end_spans(1);
-  const bool exporting = batch.exporter->wait_until(
-      [](FakeExporterState& s) { return s.exports_started == 1; });
+  const bool exporting = batch.hold_first_export();
   std::atomic<bool> first_called{false};
   bool first = false;
   std::thread closer([&] {
@@ -367,10 +366,7 @@ TEST_CASE(
   options.max_export_batch_size = 4;
   options.max_queue_size = 64;
   Batch batch(options);
-  batch.exporter->close_gate();
-  batch.end_spans(4, "a");
-  REQUIRE(batch.exporter->wait_until(
-      [](FakeExporterState& s) { return s.exports_started == 1; }));
+  REQUIRE(batch.hold_first_export(4, "a"));
   // A full batch while the worker is busy: its wake-up is not heard.
   batch.end_spans(4, "b");
   batch.exporter->open_gate();
@@ -441,10 +437,7 @@ TEST_CASE("OTEL_BSP_* variables override the options", "[batch]") {
     BatchOptions options = Batch::quiet();
     options.max_queue_size = 100;
     Batch batch(options, &environment);
-    batch.exporter->close_gate();
-    batch.end_spans(1);
-    REQUIRE(batch.exporter->wait_until(
-        [](FakeExporterState& s) { return s.exports_started == 1; }));
+    REQUIRE(batch.hold_first_export());
     batch.end_spans(4, "more");
     CHECK(batch.processor->stats().spans_dropped == 2);
     batch.exporter->open_gate();

@@ -12,6 +12,20 @@ using tools::view::read_otlp_json_lines;
 using tools::view::SpanRecord;
 using tools::view::TraceSet;
 
+namespace {
+
+// The spans read from one_span_line(fields), which must parse into one.
+std::vector<SpanRecord> parse_one_span(const std::string& fields) {
+  std::vector<SpanRecord> spans;
+  std::string error;
+  REQUIRE(tools::view::parse_otlp_json_line(one_span_line(fields), 1, spans,
+                                            error));
+  REQUIRE(spans.size() == 1);
+  return spans;
+}
+
+}  // namespace
+
 TEST_CASE("weft view reads spans, links and dropped counts from OTLP/JSON",
           "[view][model]") {
   std::istringstream in(requests_line() + "\n\n" + batch_line() + "\n");
@@ -179,11 +193,7 @@ TEST_CASE(
       {__LINE__, R"("kind":-2147483648)", INT32_MIN, 0},
   }));
   CAPTURE(line, fields);
-  std::vector<SpanRecord> spans;
-  std::string error;
-  REQUIRE(tools::view::parse_otlp_json_line(one_span_line(fields), 1, spans,
-                                            error));
-  REQUIRE(spans.size() == 1);
+  std::vector<SpanRecord> spans = parse_one_span(fields);
   CHECK(spans[0].kind == kind);
   CHECK(spans[0].status_code == status_code);
 }
@@ -204,11 +214,7 @@ TEST_CASE(
        true},
   }));
   CAPTURE(line, fields);
-  std::vector<SpanRecord> spans;
-  std::string error;
-  REQUIRE(tools::view::parse_otlp_json_line(one_span_line(fields), 1, spans,
-                                            error));
-  REQUIRE(spans.size() == 1);
+  std::vector<SpanRecord> spans = parse_one_span(fields);
   CHECK(spans[0].duration_ns() == duration);
   CHECK(spans[0].ends_before_start() == ends_before_start);
   const TraceSet traces(std::move(spans));
