@@ -110,12 +110,13 @@ class BatchSpanProcessor final : public SpanProcessor {
     const bool exporter_done =
         exporter_->shutdown(std::max(left, std::chrono::milliseconds(0)));
     report_drops();
+    const bool result = drained && exporter_done;
     lock.lock();
     shutdown_finished_ = true;
-    shutdown_result_ = drained && exporter_done;
+    shutdown_result_ = result;
     lock.unlock();
     flushed_.notify_all();
-    return drained && exporter_done;
+    return result;
   }
 
   ProcessorStats stats() const noexcept override {

@@ -123,6 +123,16 @@ bool push_limited(Chunk*& list, std::size_t& count, std::size_t limit,
   return true;
 }
 
+// Pops the first chunk of the shared `list` (nullptr when empty); the
+// caller holds the lock.
+Chunk* pop_locked(Chunk*& list) noexcept {
+  Chunk* chunk = list;
+  if (chunk == nullptr) return nullptr;
+  list = chunk->next;
+  chunk->next = nullptr;
+  return chunk;
+}
+
 // Keeps an empty chunk record for reuse, or deletes it.
 void put_empty(Chunk* chunk) noexcept {
   Shared& pool = shared();
@@ -136,10 +146,8 @@ Chunk* take_empty() noexcept {
   Shared& pool = shared();
   {
     std::lock_guard<std::mutex> lock(pool.mutex);
-    if (Chunk* chunk = pool.empty) {
-      pool.empty = chunk->next;
+    if (Chunk* chunk = pop_locked(pool.empty)) {
       --pool.empty_count;
-      chunk->next = nullptr;
       return chunk;
     }
   }
@@ -167,11 +175,8 @@ void put_full(std::size_t size_class, Chunk* chunk) noexcept {
 Chunk* take_full(std::size_t size_class) noexcept {
   Shared& pool = shared();
   std::lock_guard<std::mutex> lock(pool.mutex);
-  Chunk* chunk = pool.full[size_class];
-  if (chunk == nullptr) return nullptr;
-  pool.full[size_class] = chunk->next;
-  pool.bytes -= chunk->count * kClassSizes[size_class];
-  chunk->next = nullptr;
+  Chunk* chunk = pop_locked(pool.full[size_class]);
+  if (chunk != nullptr) pool.bytes -= chunk->count * kClassSizes[size_class];
   return chunk;
 }
 
@@ -189,11 +194,8 @@ void put_retired(Chunk* chunk) noexcept {
 Chunk* take_retired() noexcept {
   Shared& pool = shared();
   std::lock_guard<std::mutex> lock(pool.mutex);
-  Chunk* chunk = pool.retired;
-  if (chunk == nullptr) return nullptr;
-  pool.retired = chunk->next;
-  --pool.retired_chunks;
-  chunk->next = nullptr;
+  Chunk* chunk = pop_locked(pool.retired);
+  if (chunk != nullptr) --pool.retired_chunks;
   return chunk;
 }
 
