@@ -1,5 +1,7 @@
 #include "weft/sdk/batch_span_processor.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -39,23 +41,20 @@ class BatchSpanProcessor final : public SpanProcessor {
   void on_end(std::unique_ptr<SpanData> span) noexcept override {
     if (!span->flags.sampled()) return;  // record-only: not for export
     std::uint64_t tail = 0;
+    std::uint64_t head = 0;
     if (stopping_.load(std::memory_order_relaxed) ||
-        !queue_.push(span.get(), tail)) {
+        !queue_.push(span.get(), tail, head)) {
       note_dropped(1);
       return;  // `span` is freed here
     }
     span.release();  // the queue owns it now
-    // Is a batch ready? The worker moves the queue's head on every pop, so
-    // reading it on every push would cost a cache miss per span. head_hint_
-    // is a head some producer read earlier, never ahead of the real one:
-    // while `tail - hint` is under a batch, so is the queue.
-    const std::uint64_t batch = options_.max_export_batch_size;
-    if (tail - head_hint_.load(std::memory_order_relaxed) < batch) return;
-    const std::uint64_t head = queue_.head();
-    head_hint_.store(head, std::memory_order_relaxed);
-    if (head >= tail || tail - head < batch) return;
-    // One wake-up per full batch: the flag stays set until the worker
-    // clears it in its wait predicate (see run()).
+    // Is a batch ready? One wake-up per full batch: the flag stays set
+    // until the worker clears it (see run()). It is read before it is
+    // written: while the worker exports, every push sees a full batch.
+    if (tail - head < options_.max_export_batch_size ||
+        wake_requested_.load(std::memory_order_relaxed)) {
+      return;
+    }
     if (!wake_requested_.exchange(true, std::memory_order_acq_rel)) {
       wake_worker();
     }
@@ -66,6 +65,8 @@ class BatchSpanProcessor final : public SpanProcessor {
     std::unique_lock<std::mutex> lock(mutex_);
     if (worker_exited_) return queue_.size() == 0;
     const std::uint64_t ticket = ++flush_requested_;
+    requests_.fetch_add(1, std::memory_order_release);
+    wake_requested_.store(true, std::memory_order_release);
     wake_.notify_one();
     const bool flushed = flushed_.wait_until(lock, deadline, [&] {
       return flush_completed_ >= ticket || worker_exited_;
@@ -89,6 +90,8 @@ class BatchSpanProcessor final : public SpanProcessor {
     }
     shutdown_started_ = true;
     stop_requested_ = true;
+    requests_.fetch_add(1, std::memory_order_release);
+    wake_requested_.store(true, std::memory_order_release);
     wake_.notify_one();
     const bool drained =
         flushed_.wait_until(lock, deadline, [&] { return worker_exited_; });
@@ -139,6 +142,54 @@ class BatchSpanProcessor final : public SpanProcessor {
     wake_.notify_one();
   }
 
+  // While batches arrive faster than this, the worker polls for the next
+  // one instead of sleeping: waking a sleeping thread costs the producer
+  // that finds a full batch several microseconds (a futex call, and on a
+  // virtual machine an interrupt to an idle CPU), about 20 ns a span at a
+  // few million spans a second. Slower producers never make it poll.
+  static constexpr std::chrono::microseconds kPollFor{200};
+  static constexpr std::chrono::milliseconds kNoPollingFor{20};
+
+  // Polls until a batch is ready or force_flush or shutdown asks for the
+  // worker, or until `deadline`; true when it did not time out. It reads
+  // wake_requested_, which producers set once per full batch, and looks at
+  // the queue only then: producers pay nothing for the polling.
+  bool await_wake_request(
+      std::chrono::steady_clock::time_point deadline) noexcept {
+    const std::uint64_t requests = requests_.load(std::memory_order_acquire);
+    while (true) {
+      if (wake_requested_.load(std::memory_order_acquire)) {
+        if (queue_.size() >= options_.max_export_batch_size ||
+            requests_.load(std::memory_order_acquire) != requests) {
+          return true;
+        }
+        // Set early (a producer saw the head before the last export
+        // published it): the next producer to see a full batch sets it
+        // again.
+        wake_requested_.store(false, std::memory_order_relaxed);
+      }
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      for (int i = 0; i < 16; ++i) pause();
+    }
+  }
+
+  // How often the calling thread was preempted so far (0 where unknown).
+  static long involuntary_switches() noexcept {
+#if defined(RUSAGE_THREAD)
+    struct rusage usage;
+    if (getrusage(RUSAGE_THREAD, &usage) == 0) return usage.ru_nivcsw;
+#endif
+    return 0;
+  }
+
+  static void pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    std::this_thread::yield();
+#endif
+  }
+
   void run() noexcept {
     SpanBatch batch;
     try {
@@ -146,7 +197,16 @@ class BatchSpanProcessor final : public SpanProcessor {
     } catch (...) {
     }
     std::unique_lock<std::mutex> lock(mutex_);
+    bool busy = false;  // did the last batch come soon after an export?
+    std::chrono::steady_clock::time_point no_polling_until;
+    long preemptions_seen = involuntary_switches();
     while (true) {
+      const auto idle_since = std::chrono::steady_clock::now();
+      if (busy) {
+        lock.unlock();
+        busy = await_wake_request(idle_since + kPollFor);
+        lock.lock();
+      }
       wake_.wait_for(lock, options_.schedule_delay, [&] {
         // Cleared before the queue is looked at, under the lock: a producer
         // that set the flag while the worker was exporting (its notify went
@@ -161,6 +221,21 @@ class BatchSpanProcessor final : public SpanProcessor {
       const bool stop = stop_requested_;
       const std::uint64_t flush_ticket = flush_requested_;
       lock.unlock();
+      const auto woken = std::chrono::steady_clock::now();
+      // Preempted since the last look: the CPUs are oversubscribed, and a
+      // polling worker then loses its turn to the producers (and the queue
+      // fills), while a sleeping one that is woken gets the CPU first. It
+      // stops polling for a while.
+      const long preemptions = involuntary_switches();
+      if (preemptions != preemptions_seen) {
+        no_polling_until = woken + kNoPollingFor;
+      }
+      preemptions_seen = preemptions;
+      if (woken < no_polling_until) {
+        busy = false;
+      } else if (!busy) {
+        busy = woken - idle_since < kPollFor;
+      }
       export_queued(batch);
       lock.lock();
       flush_completed_ = flush_ticket;
@@ -224,8 +299,10 @@ class BatchSpanProcessor final : public SpanProcessor {
             " spans were dropped because the queue was full or shut down");
   }
 
+  // What every on_end reads, written rarely.
   std::unique_ptr<SpanExporter> exporter_;
   const BatchOptions options_;
+  std::atomic<bool> stopping_{false};
   BoundedQueue<SpanData> queue_;
 
   std::mutex mutex_;
@@ -239,13 +316,12 @@ class BatchSpanProcessor final : public SpanProcessor {
   bool shutdown_finished_ = false;
   bool shutdown_result_ = false;
 
-  // Producers' lower bound of the queue's head (see on_end); on a cache
-  // line of its own, written about once per batch.
-  alignas(64) std::atomic<std::uint64_t> head_hint_{0};
+  // Written about once per batch, on a cache line of its own.
   alignas(64) std::atomic<bool> wake_requested_{false};
-  std::atomic<bool> stopping_{false};
+  // force_flush and shutdown calls so far (ends the worker's polling).
+  std::atomic<std::uint64_t> requests_{0};
+  alignas(64) std::atomic<std::uint64_t> dropped_{0};
   std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free
-  std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> failed_{0};
 

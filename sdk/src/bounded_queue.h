@@ -1,94 +1,81 @@
-// BoundedQueue: a fixed-capacity, lock-free multi-producer queue of owned
-// pointers (Dmitry Vyukov's bounded MPMC queue). push() never blocks and
-// never allocates; it fails when the queue is full. Internal to the SDK.
-// Thread-safe.
+// BoundedQueue: a fixed-capacity, lock-free queue of owned pointers for many
+// producers and one consumer at a time. push() never blocks and never
+// allocates; it fails when the queue is full. Internal to the SDK.
+// Thread-safe for producers; pop() must not run on two threads at once (the
+// batch worker pops, and after it exits, whoever drains the rest).
+//
+// Built for the batch processor's hand-off, where each cache line that
+// moves between the producing thread and the worker costs the producer
+// about as much as a whole span: cells are one word, eight to a line, and
+// only producers write them. A cell holds the pointer with the parity of
+// its lap around the ring in the low bit, so the consumer tells a fresh
+// value from last lap's without writing the cell back. The consumer
+// publishes its position every few pops (and whenever it runs dry); a
+// producer reads it only to check the bound.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <new>
 
 namespace weft::sdk {
 
 template <class T>
 class BoundedQueue {
+  static_assert(alignof(T) >= 2, "the low bit of a T* holds the lap parity");
+
  public:
   explicit BoundedQueue(std::size_t capacity)
-      : capacity_(capacity),
-        slots_(capacity < 2 ? 2 : capacity),
-        mask_((slots_ & (slots_ - 1)) == 0 ? slots_ - 1 : 0),
-        stride_(slots_ <= kPaddedCapacity ? kCellsPerLine : 1),
-        cells_(allocate_cells(slots_ * stride_)) {
-    // Each cell starts at the first position that maps to it.
-    for (std::size_t position = 0; position < slots_; ++position) {
-      cell_at(position).sequence.store(position, std::memory_order_relaxed);
+      : capacity_(capacity < 1 ? 1 : capacity),
+        power_of_two_((capacity_ & (capacity_ - 1)) == 0),
+        shift_(log2(capacity_)),
+        publish_every_(std::min<std::size_t>(64, (capacity_ + 15) / 16)),
+        cells_(new std::atomic<std::uintptr_t>[capacity_]) {
+    // Lap 0 expects parity 0: no cell is ready.
+    for (std::size_t i = 0; i < capacity_; ++i) {
+      cells_[i].store(1, std::memory_order_relaxed);
     }
   }
 
   // False when full; `value` stays with the caller then.
   bool push(T* value) noexcept {
     std::uint64_t tail;
-    return push(value, tail);
+    std::uint64_t head;
+    return push(value, tail, head);
   }
 
-  // As push(value); on success `tail` is the queue's tail just after it.
-  bool push(T* value, std::uint64_t& tail) noexcept {
+  // As push(value); on success `tail` is the queue's tail just after it
+  // and `head` the published head it was checked against.
+  bool push(T* value, std::uint64_t& tail, std::uint64_t& head) noexcept {
     std::uint64_t position = tail_.load(std::memory_order_relaxed);
-    Cell* cell;
-    while (true) {
-      cell = &cell_at(position);
-      const std::uint64_t sequence =
-          cell->sequence.load(std::memory_order_acquire);
-      const auto difference = static_cast<std::int64_t>(sequence - position);
-      if (difference == 0) {
-        // A capacity of 1 runs on two slots (the algorithm needs two): the
-        // bound is then checked against the head.
-        if (slots_ != capacity_ &&
-            position - head_.load(std::memory_order_acquire) >= capacity_) {
-          return false;
-        }
-        if (tail_.compare_exchange_weak(position, position + 1,
-                                        std::memory_order_relaxed)) {
-          break;
-        }
-      } else if (difference < 0) {
-        return false;
-      } else {
-        position = tail_.load(std::memory_order_relaxed);
-      }
-    }
-    cell->value = value;
-    cell->sequence.store(position + 1, std::memory_order_release);
+    do {
+      // The published head trails the consumer: the bound is never exceeded.
+      head = head_.load(std::memory_order_acquire);
+      if (position - head >= capacity_) return false;
+    } while (!tail_.compare_exchange_weak(position, position + 1,
+                                          std::memory_order_relaxed));
+    const std::uintptr_t bits = reinterpret_cast<std::uintptr_t>(value);
+    cells_[index_of(position)].store(bits | lap_parity(position),
+                                     std::memory_order_release);
     tail = position + 1;
     return true;
   }
 
-  // Nullptr when empty.
+  // Nullptr when empty (or when the next producer has claimed its cell but
+  // not yet filled it). One consumer at a time.
   T* pop() noexcept {
-    std::uint64_t position = head_.load(std::memory_order_relaxed);
-    Cell* cell;
-    while (true) {
-      cell = &cell_at(position);
-      const std::uint64_t sequence =
-          cell->sequence.load(std::memory_order_acquire);
-      const auto difference =
-          static_cast<std::int64_t>(sequence - (position + 1));
-      if (difference == 0) {
-        if (head_.compare_exchange_weak(position, position + 1,
-                                        std::memory_order_relaxed)) {
-          break;
-        }
-      } else if (difference < 0) {
-        return nullptr;
-      } else {
-        position = head_.load(std::memory_order_relaxed);
-      }
+    const std::uint64_t position = next_;
+    const std::uintptr_t bits =
+        cells_[index_of(position)].load(std::memory_order_acquire);
+    if ((bits & 1) != lap_parity(position)) {
+      publish(position);  // ran dry: producers see the exact bound
+      return nullptr;
     }
-    T* value = cell->value;
-    cell->sequence.store(position + slots_, std::memory_order_release);
-    return value;
+    next_ = position + 1;
+    if (next_ - published_ >= publish_every_) publish(next_);
+    return reinterpret_cast<T*>(bits & ~std::uintptr_t{1});
   }
 
   // Approximate number of queued values.
@@ -98,7 +85,8 @@ class BoundedQueue {
     return tail > head ? static_cast<std::size_t>(tail - head) : 0;
   }
 
-  // How many values were ever popped (the consumers' position).
+  // How many values the consumer has published as popped (trails pop() by
+  // at most a few values until it runs dry).
   std::uint64_t head() const noexcept {
     return head_.load(std::memory_order_relaxed);
   }
@@ -106,45 +94,37 @@ class BoundedQueue {
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
-  struct Cell {
-    std::atomic<std::uint64_t> sequence{0};
-    T* value = nullptr;
-  };
-
-  // Up to this capacity (4 MiB of cells), each cell has a cache line of its
-  // own: producers on different threads write neighbouring positions at
-  // once (W6: 3.9 -> 4.8 M spans/s). Larger queues pack four to a line.
-  static constexpr std::size_t kCellsPerLine = 4;
-  static constexpr std::size_t kPaddedCapacity = 65536;
-
   // A power-of-two capacity (the default) spares a division per operation.
-  Cell& cell_at(std::uint64_t position) noexcept {
-    const std::uint64_t index =
-        mask_ != 0 ? position & mask_ : position % slots_;
-    return cells_[index * stride_];
+  std::size_t index_of(std::uint64_t position) const noexcept {
+    return power_of_two_ ? position & (capacity_ - 1) : position % capacity_;
+  }
+  std::uintptr_t lap_parity(std::uint64_t position) const noexcept {
+    const std::uint64_t lap =
+        power_of_two_ ? position >> shift_ : position / capacity_;
+    return static_cast<std::uintptr_t>(lap & 1);
+  }
+  static unsigned log2(std::size_t value) noexcept {
+    unsigned shift = 0;
+    while ((std::size_t{1} << (shift + 1)) <= value) ++shift;
+    return shift;
+  }
+
+  void publish(std::uint64_t position) noexcept {
+    if (published_ == position) return;
+    published_ = position;
+    head_.store(position, std::memory_order_release);
   }
 
   const std::size_t capacity_;
-  const std::size_t slots_;   // cells in the ring: the capacity, at least 2
-  const std::size_t mask_;    // slots_ - 1 when a power of two, else 0
-  const std::size_t stride_;  // cells from one position's cell to the next
-
-  // The cells start on a cache line.
-  static constexpr std::align_val_t kLine{64};
-  struct FreeCells {
-    void operator()(Cell* cells) const noexcept {
-      ::operator delete(cells, kLine);
-    }
-  };
-  static Cell* allocate_cells(std::size_t count) {
-    auto* cells =
-        static_cast<Cell*>(::operator new(count * sizeof(Cell), kLine));
-    std::uninitialized_default_construct_n(cells, count);
-    return cells;
-  }
-  std::unique_ptr<Cell[], FreeCells> cells_;
+  const bool power_of_two_;
+  const unsigned shift_;  // log2(capacity_) when a power of two
+  const std::size_t publish_every_;
+  const std::unique_ptr<std::atomic<std::uintptr_t>[]> cells_;
   alignas(64) std::atomic<std::uint64_t> tail_{0};
   alignas(64) std::atomic<std::uint64_t> head_{0};
+  // The consumer's own: its position and the last one it published.
+  alignas(64) std::uint64_t next_ = 0;
+  std::uint64_t published_ = 0;
 };
 
 }  // namespace weft::sdk

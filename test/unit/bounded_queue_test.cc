@@ -1,11 +1,12 @@
 // Tests of the batch processor's bounded queue: every capacity (power of
-// two or not, with cells padded to a cache line or packed) holds exactly its
-// capacity, refuses the next push, and returns values in order across
-// several wrap-arounds.
+// two or not) holds exactly its capacity, refuses the next push, and returns
+// values in order across several wrap-arounds (the lap parity of each
+// cell); several producers at once lose and repeat nothing.
 #include "bounded_queue.h"
 
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 TEST_CASE("the queue holds exactly its capacity, in order, across wraps",
@@ -20,8 +21,11 @@ TEST_CASE("the queue holds exactly its capacity, in order, across wraps",
   for (int round = 0; round < 3; ++round) {
     for (std::size_t i = 0; i < capacity; ++i) {
       std::uint64_t tail = 0;
-      REQUIRE(queue.push(&values[i], tail));
+      std::uint64_t head = 0;
+      REQUIRE(queue.push(&values[i], tail, head));
       REQUIRE(tail == round * capacity + i + 1);
+      // The consumer ran dry last round: its position is published.
+      REQUIRE(head == round * capacity);
     }
     CHECK(queue.size() == capacity);
     CHECK_FALSE(queue.push(&values[capacity]));
@@ -31,4 +35,44 @@ TEST_CASE("the queue holds exactly its capacity, in order, across wraps",
     CHECK(queue.pop() == nullptr);
     CHECK(queue.head() == (round + 1) * capacity);
   }
+}
+
+TEST_CASE("producers on several threads: every value arrives once, in order",
+          "[queue]") {
+  // A small queue, so that producers find it full and retry, and the
+  // consumer runs dry and publishes its position often.
+  constexpr int kProducers = 3;
+  constexpr int kPerProducer = 20000;
+  weft::sdk::BoundedQueue<std::int64_t> queue(64);
+  std::vector<std::vector<std::int64_t>> values(
+      kProducers, std::vector<std::int64_t>(kPerProducer));
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&, p] {
+      for (int i = 0; i < kPerProducer; ++i) {
+        values[p][i] = std::int64_t{p} * kPerProducer + i;
+        while (!queue.push(&values[p][i])) std::this_thread::yield();
+      }
+    });
+  }
+  std::vector<int> next(kProducers, 0);  // each producer's next index
+  int received = 0;
+  bool in_order = true;
+  while (received < kProducers * kPerProducer) {
+    std::int64_t* value = queue.pop();
+    if (value == nullptr) {
+      std::this_thread::yield();
+      continue;
+    }
+    const auto producer = static_cast<int>(*value / kPerProducer);
+    const auto index = static_cast<int>(*value % kPerProducer);
+    in_order &= index == next[producer];
+    next[producer] = index + 1;
+    ++received;
+  }
+  for (std::thread& producer : producers) producer.join();
+  CHECK(in_order);
+  CHECK(next == std::vector<int>(kProducers, kPerProducer));
+  CHECK(queue.pop() == nullptr);
+  CHECK(queue.size() == 0);
 }
