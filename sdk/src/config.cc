@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "tick_clock.h"
 #include "weft/sdk/tracer_provider.h"
 #include "weft/version.h"
 
@@ -193,7 +194,7 @@ std::shared_ptr<Logger> make_logger(const TracerProviderOptions& options,
   return logger;
 }
 
-Timestamp system_now() noexcept { return Clock::now(); }
+Timestamp system_now() noexcept { return tick_clock::now().time; }
 
 }  // namespace
 
@@ -211,6 +212,7 @@ Expected<TracerProviderConfig> finalize_config(
   config.id_generator_ =
       options.id_generator ? options.id_generator : make_random_id_generator();
   config.clock_ = options.clock ? options.clock : &system_now;
+  config.default_clock_ = options.clock == nullptr;
   return config;
 }
 

@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "tick_clock.h"
+
 namespace weft::sdk {
 namespace {
 
@@ -174,8 +176,15 @@ void RecordingSpan::begin(const SpanContext& context, const SpanContext& parent,
     parent_is_remote = parent.is_remote();
   }
   kind = options.kind;
-  start_time =
-      options.start_time ? *options.start_time : provider_->config.clock()();
+  if (options.start_time) {
+    start_time = *options.start_time;
+  } else if (provider_->config.default_clock()) {
+    const tick_clock::Reading now = tick_clock::now();
+    start_time = now.time;
+    start_ticks_ = now.ticks;
+  } else {
+    start_time = provider_->config.clock()();
+  }
 
   const std::size_t needed =
       span_name.size() +
@@ -453,7 +462,7 @@ void RecordingSpan::add_event(std::string_view event_name,
   }
   EventData event;
   event.name = arena.copy(event_name);
-  event.time = timestamp ? *timestamp : provider_->config.clock()();
+  event.time = timestamp ? *timestamp : now();
   if (!event_attributes.empty() &&
       !store_attributes_fast(arena, event_attributes,
                              limits.attributes_per_event, event.attributes)) {
@@ -491,11 +500,18 @@ void RecordingSpan::update_name(std::string_view new_name) noexcept {
   replace_text(name, new_name);
 }
 
+Timestamp RecordingSpan::now() const noexcept {
+  if (provider_->config.default_clock()) {
+    return tick_clock::since({start_time, start_ticks_});
+  }
+  return provider_->config.clock()();
+}
+
 void RecordingSpan::end(std::optional<Timestamp> end_timestamp) noexcept {
   // The provider lives at least as long as `lease`, released on return.
   const std::shared_ptr<ProviderLease> lease = std::move(lease_);
   ProviderState* const provider = provider_;
-  end_time = end_timestamp ? *end_timestamp : provider->config.clock()();
+  end_time = end_timestamp ? *end_timestamp : now();
   provider->spans_ended.add();
   if (dropped_links_count != 0)
     provider->links_dropped.add(dropped_links_count);

@@ -77,6 +77,9 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
                              std::uint32_t limit, AttributeList& out) noexcept;
   // Moves the kept links' data to a fresh arena (LinkRetention::kLatest).
   void compact_links() noexcept;
+  // The time now, for the span's end and events: with the SDK's clock, the
+  // start plus the ticks elapsed since.
+  Timestamp now() const noexcept;
   // Logs the first drop of the span (once per span).
   void note_drop(std::string_view what, std::uint32_t limit) noexcept;
   void note_drop(std::string_view problem) noexcept;
@@ -84,6 +87,7 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   std::shared_ptr<ProviderLease> lease_;  // keeps provider_; released at end()
   ProviderState* provider_;
   bool drop_logged_ = false;
+  std::uint64_t start_ticks_ = 0;  // tick_clock ticks at start; 0: none
   // LinkRetention::kLatest only: where links added to a full span keep their
   // data, and how many were evicted since it was last compacted.
   std::unique_ptr<Arena> links_arena_;

@@ -53,6 +53,10 @@ class TracerProviderConfig {
   }
   const std::shared_ptr<Logger>& logger() const { return logger_; }
   Timestamp (*clock() const)() noexcept { return clock_; }
+  // True unless TracerProviderOptions::clock was given: the SDK's own clock,
+  // which gives a span's end and events its start plus the monotonic time
+  // elapsed since (durations survive wall-clock steps).
+  bool default_clock() const { return default_clock_; }
   // OTEL_SDK_DISABLED=true: every span is non-recording.
   bool disabled() const { return disabled_; }
 
@@ -67,6 +71,7 @@ class TracerProviderConfig {
   std::shared_ptr<IdGenerator> id_generator_;
   std::shared_ptr<Logger> logger_;
   Timestamp (*clock_)() noexcept = nullptr;
+  bool default_clock_ = true;
   bool disabled_ = false;
 };
 
