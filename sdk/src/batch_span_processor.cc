@@ -12,6 +12,7 @@
 
 #include "block_pool.h"
 #include "bounded_queue.h"
+#include "sharded_counter.h"
 
 namespace weft::sdk {
 namespace {
@@ -55,6 +56,11 @@ class BatchSpanProcessor final : public SpanProcessor {
         wake_requested_.load(std::memory_order_relaxed)) {
       return;
     }
+    // Which threads produce (see await_batch): recorded once per batch.
+    const std::size_t slot = this_thread_slot();
+    producers_.fetch_or(
+        slot < 64 ? std::uint64_t{1} << slot : ~std::uint64_t{0},
+        std::memory_order_relaxed);
     if (!wake_requested_.exchange(true, std::memory_order_acq_rel)) {
       wake_worker();
     }
@@ -142,20 +148,27 @@ class BatchSpanProcessor final : public SpanProcessor {
     wake_.notify_one();
   }
 
-  // While batches arrive faster than this, the worker polls for the next
-  // one instead of sleeping: waking a sleeping thread costs the producer
-  // that finds a full batch several microseconds (a futex call, and on a
-  // virtual machine an interrupt to an idle CPU), about 20 ns a span at a
-  // few million spans a second. Slower producers never make it poll.
-  static constexpr std::chrono::microseconds kPollFor{200};
-  static constexpr std::chrono::milliseconds kNoPollingFor{20};
+  // While batches arrive faster than this, the worker watches for the next
+  // one instead of waiting to be woken: waking a sleeping thread costs the
+  // producer that finds a full batch several microseconds (a futex call,
+  // and on a virtual machine an interrupt to an idle CPU), about 20 ns a
+  // span at a few million spans a second. Slower producers never see it.
+  static constexpr std::chrono::microseconds kWatchFor{200};
+  // How the worker watches when the CPUs are all taken.
+  static constexpr std::chrono::microseconds kNap{50};
+  // How long the worker remembers which threads produced.
+  static constexpr std::chrono::milliseconds kRemembered{100};
 
-  // Polls until a batch is ready or force_flush or shutdown asks for the
-  // worker, or until `deadline`; true when it did not time out. It reads
+  // Watches until a batch is ready or force_flush or shutdown asks for the
+  // worker, or until `deadline`; false when it timed out. It reads
   // wake_requested_, which producers set once per full batch, and looks at
-  // the queue only then: producers pay nothing for the polling.
-  bool await_wake_request(
-      std::chrono::steady_clock::time_point deadline) noexcept {
+  // the queue only then: producers pay nothing for the watching. With a
+  // CPU to spare (`spin`) it spins; otherwise it naps between looks, since
+  // a spinning worker would take the producers' CPU and then, preempted,
+  // lose its turn while the queue fills, where one that sleeps and wakes
+  // gets the CPU first.
+  bool await_batch(std::chrono::steady_clock::time_point deadline,
+                   bool spin) noexcept {
     const std::uint64_t requests = requests_.load(std::memory_order_acquire);
     while (true) {
       if (wake_requested_.load(std::memory_order_acquire)) {
@@ -169,17 +182,12 @@ class BatchSpanProcessor final : public SpanProcessor {
         wake_requested_.store(false, std::memory_order_relaxed);
       }
       if (std::chrono::steady_clock::now() >= deadline) return false;
-      for (int i = 0; i < 16; ++i) pause();
+      if (spin) {
+        for (int i = 0; i < 16; ++i) pause();
+      } else {
+        std::this_thread::sleep_for(kNap);
+      }
     }
-  }
-
-  // How often the calling thread was preempted so far (0 where unknown).
-  static long involuntary_switches() noexcept {
-#if defined(RUSAGE_THREAD)
-    struct rusage usage;
-    if (getrusage(RUSAGE_THREAD, &usage) == 0) return usage.ru_nivcsw;
-#endif
-    return 0;
   }
 
   static void pause() noexcept {
@@ -190,6 +198,24 @@ class BatchSpanProcessor final : public SpanProcessor {
 #endif
   }
 
+  // True when the worker and the threads that filled batches lately (in
+  // the last kRemembered) fit on the CPUs. `last_seen` is when each counter
+  // slot's thread last filled one. A time, not a count of rounds: with the
+  // CPUs taken, producers run in turns of a few milliseconds each.
+  bool cpu_to_spare(std::chrono::steady_clock::time_point (&last_seen)[65],
+                    std::chrono::steady_clock::time_point now) noexcept {
+    const std::uint64_t seen =
+        producers_.exchange(0, std::memory_order_relaxed);
+    unsigned producers = 0;
+    for (std::size_t slot = 0; slot < 65; ++slot) {
+      if (slot < 64 ? (seen >> slot & 1) != 0 : seen == ~std::uint64_t{0}) {
+        last_seen[slot] = now;
+      }
+      if (now - last_seen[slot] < kRemembered) ++producers;
+    }
+    return producers + 1 <= cpus_;
+  }
+
   void run() noexcept {
     SpanBatch batch;
     try {
@@ -198,13 +224,13 @@ class BatchSpanProcessor final : public SpanProcessor {
     }
     std::unique_lock<std::mutex> lock(mutex_);
     bool busy = false;  // did the last batch come soon after an export?
-    std::chrono::steady_clock::time_point no_polling_until;
-    long preemptions_seen = involuntary_switches();
+    bool spin = false;
+    std::chrono::steady_clock::time_point last_seen[65] = {};
     while (true) {
       const auto idle_since = std::chrono::steady_clock::now();
       if (busy) {
         lock.unlock();
-        busy = await_wake_request(idle_since + kPollFor);
+        busy = await_batch(idle_since + kWatchFor, spin);
         lock.lock();
       }
       wake_.wait_for(lock, options_.schedule_delay, [&] {
@@ -222,20 +248,8 @@ class BatchSpanProcessor final : public SpanProcessor {
       const std::uint64_t flush_ticket = flush_requested_;
       lock.unlock();
       const auto woken = std::chrono::steady_clock::now();
-      // Preempted since the last look: the CPUs are oversubscribed, and a
-      // polling worker then loses its turn to the producers (and the queue
-      // fills), while a sleeping one that is woken gets the CPU first. It
-      // stops polling for a while.
-      const long preemptions = involuntary_switches();
-      if (preemptions != preemptions_seen) {
-        no_polling_until = woken + kNoPollingFor;
-      }
-      preemptions_seen = preemptions;
-      if (woken < no_polling_until) {
-        busy = false;
-      } else if (!busy) {
-        busy = woken - idle_since < kPollFor;
-      }
+      if (!busy) busy = woken - idle_since < kWatchFor;
+      spin = cpu_to_spare(last_seen, woken);
       export_queued(batch);
       lock.lock();
       flush_completed_ = flush_ticket;
@@ -318,13 +332,17 @@ class BatchSpanProcessor final : public SpanProcessor {
 
   // Written about once per batch, on a cache line of its own.
   alignas(64) std::atomic<bool> wake_requested_{false};
-  // force_flush and shutdown calls so far (ends the worker's polling).
+  // force_flush and shutdown calls so far (ends the worker's watching).
   std::atomic<std::uint64_t> requests_{0};
+  // Bit i: a thread of counter slot i filled a batch since the worker last
+  // looked (all bits: a thread without a slot).
+  std::atomic<std::uint64_t> producers_{0};
   alignas(64) std::atomic<std::uint64_t> dropped_{0};
   std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> failed_{0};
 
+  const unsigned cpus_ = std::max(1u, std::thread::hardware_concurrency());
   std::thread worker_;  // last: starts after every member above exists
 };
 
