@@ -123,13 +123,15 @@ void recalibrate() noexcept {
 
 namespace detail {
 
-Reading slow_now(std::uint64_t ticks) noexcept {
-  const Timestamp wall(std::chrono::nanoseconds(read_clock(CLOCK_REALTIME)));
-  if (ticks == 0 || g_calibrator.disabled.load(std::memory_order_relaxed)) {
-    return {wall, 0};
+Reading slow_now() noexcept {
+  if (g_calibrator.disabled.load(std::memory_order_relaxed)) {
+    return {Clock::now(), 0};
   }
+  const std::uint64_t ticks = read_ticks();
+  const Timestamp wall = Clock::now();
   // One thread recalibrates; the others go on with the old calibration.
-  if (!g_calibrator.busy.exchange(true, std::memory_order_acquire)) {
+  if (ticks != 0 &&
+      !g_calibrator.busy.exchange(true, std::memory_order_acquire)) {
     recalibrate();
     g_calibrator.busy.store(false, std::memory_order_release);
   }
