@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <string>
 #include <type_traits>
@@ -424,9 +425,20 @@ void RecordingSpan::replace_text(std::string_view& field,
   note_waste(old.size());
 }
 
+namespace {
+// `bytes`, at most what a uint32_t holds (a span's byte counts are kept in
+// 32 bits, so that the span fits a smaller block).
+std::uint32_t saturated(std::size_t bytes) noexcept {
+  return static_cast<std::uint32_t>(
+      std::min<std::size_t>(bytes, std::numeric_limits<std::uint32_t>::max()));
+}
+}  // namespace
+
 void RecordingSpan::note_waste(std::size_t bytes) noexcept {
-  wasted_bytes_ += bytes;
-  if (wasted_bytes_ > std::max(kCompactionFloor, live_bytes_)) compact();
+  wasted_bytes_ = saturated(std::size_t{wasted_bytes_} + bytes);
+  if (wasted_bytes_ > std::max<std::size_t>(kCompactionFloor, live_bytes_)) {
+    compact();
+  }
 }
 
 std::size_t RecordingSpan::heap_bytes() const noexcept {
@@ -448,7 +460,7 @@ void RecordingSpan::compact() noexcept {
   arena.reset();
   compacted_ = std::move(fresh);  // frees the previous compacted data
   wasted_bytes_ = 0;
-  live_bytes_ = compacted_->heap_bytes() + Arena::kInlineSize;
+  live_bytes_ = saturated(compacted_->heap_bytes() + Arena::kInlineSize);
 }
 
 void RecordingSpan::add_event(std::string_view event_name,

@@ -84,20 +84,21 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   void note_drop(std::string_view what, std::uint32_t limit) noexcept;
   void note_drop(std::string_view problem) noexcept;
 
+  // Ordered and sized so that a span fits a 768-byte block of the pool.
   std::shared_ptr<ProviderLease> lease_;  // keeps provider_; released at end()
   ProviderState* provider_;
-  bool drop_logged_ = false;
   std::uint64_t start_ticks_ = 0;  // tick_clock ticks at start; 0: none
   // LinkRetention::kLatest only: where links added to a full span keep their
-  // data, and how many were evicted since it was last compacted.
+  // data (and, below, how many were evicted since it was last compacted).
   std::unique_ptr<Arena> links_arena_;
-  std::uint32_t links_evicted_ = 0;
   // Overwrites (update_name, set_status, set_attribute on a key it has)
   // leave old bytes behind in `arena`: once they outgrow both a floor and
   // the live data, compact() moves the live data to `compacted_`.
   std::unique_ptr<Arena> compacted_;
-  std::size_t wasted_bytes_ = 0;
-  std::size_t live_bytes_ = 0;  // measured at the last compaction
+  std::uint32_t wasted_bytes_ = 0;
+  std::uint32_t live_bytes_ = 0;  // measured at the last compaction
+  std::uint32_t links_evicted_ = 0;
+  bool drop_logged_ = false;
 };
 
 }  // namespace weft::sdk
