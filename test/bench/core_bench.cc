@@ -10,17 +10,16 @@
 // share of spans the batch queue dropped.
 //
 // Run: tools/dev bench   (Release, medians of repetitions)
-// Sample run, 2026-11-26 03:17: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12
-// -O2 Release, glibc malloc, load average 0.8 (a slower hour: unchanged
-// code ran 5-15% slower than an hour before):
-//   W0_noop_start_end_median        2.65 ns   2.65 ns
-//   W1_start_end_median              158 ns    157 ns  allocs=0 dropped=0.040
-//   W1_simple_processor_median       111 ns    111 ns  allocs=0 dropped=0
-//   W2_4_attributes_median           183 ns    182 ns  allocs=0 dropped=0.023
-//   W3_32_links_median              1934 ns   1931 ns  allocs=0.07 dropped=0
-//   W4_64_links_32_kept_median      2091 ns   2088 ns  allocs=0.07 dropped=0
-//   W6_4_attributes_2_threads        256 ns    461 ns  dropped=0.092
-//                                    items_per_second=3.91M/s
+// Sample run, 2026-11-26 05:10: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12
+// -O2 Release, glibc malloc, quiet machine:
+//   W0_noop_start_end_median        2.27 ns   2.27 ns
+//   W1_start_end_median              101 ns    101 ns  allocs=0 dropped=0.010
+//   W1_simple_processor_median      90.3 ns   90.3 ns  allocs=0 dropped=0
+//   W2_4_attributes_median           127 ns    127 ns  allocs=0 dropped=0.007
+//   W3_32_links_median              1849 ns   1846 ns  allocs=0.06 dropped=0
+//   W4_64_links_32_kept_median      1951 ns   1949 ns  allocs=0.07 dropped=0
+//   W6_4_attributes_2_threads        177 ns    293 ns  dropped=0.075
+//                                    items_per_second=5.64M/s
 // (wall time, CPU time). The ranges over the day are in the README.
 #include <benchmark/benchmark.h>
 
