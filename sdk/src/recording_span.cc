@@ -157,9 +157,9 @@ std::size_t links_size(ArrayView<Link> links,
 
 }  // namespace
 
-RecordingSpan::RecordingSpan(std::shared_ptr<ProviderLease> lease,
+RecordingSpan::RecordingSpan(ProviderState* provider,
                              const TracerIdentity* identity) noexcept
-    : lease_(std::move(lease)), provider_(lease_->state.get()) {
+    : provider_(provider) {
   tracer = identity;
 }
 
@@ -520,11 +520,8 @@ Timestamp RecordingSpan::now() const noexcept {
 }
 
 void RecordingSpan::end(std::optional<Timestamp> end_timestamp) noexcept {
-  // The provider lives at least as long as `lease`, released on return.
-  const std::shared_ptr<ProviderLease> lease = std::move(lease_);
   ProviderState* const provider = provider_;
   end_time = end_timestamp ? *end_timestamp : now();
-  provider->spans_ended.add();
   if (dropped_links_count != 0)
     provider->links_dropped.add(dropped_links_count);
   std::uint64_t attributes_dropped = dropped_attributes_count;
@@ -541,7 +538,9 @@ void RecordingSpan::end(std::optional<Timestamp> end_timestamp) noexcept {
   }
   // Record-only spans reach the processors too (OpenTelemetry); the
   // exporting processors skip what is not sampled.
-  provider->deliver(std::unique_ptr<SpanData>(this));
+  provider->deliver(std::unique_ptr<SpanData>(this));  // `this` may be gone
+  // Last: the provider may be destroyed from here on.
+  provider->end_span();
 }
 
 }  // namespace weft::sdk

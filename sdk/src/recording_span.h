@@ -16,7 +16,8 @@ namespace weft::sdk {
 
 class RecordingSpan final : public SpanData, public weft::SpanInterface {
  public:
-  RecordingSpan(std::shared_ptr<ProviderLease> lease,
+  // `provider` outlives the span: see make_provider_state.
+  RecordingSpan(ProviderState* provider,
                 const TracerIdentity* identity) noexcept;
 
   // Spans live in the block pool: a batch worker frees them, the producing
@@ -85,7 +86,6 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   void note_drop(std::string_view problem) noexcept;
 
   // Ordered and sized so that a span fits a 768-byte block of the pool.
-  std::shared_ptr<ProviderLease> lease_;  // keeps provider_; released at end()
   ProviderState* provider_;
   std::uint64_t start_ticks_ = 0;  // tick_clock ticks at start; 0: none
   // LinkRetention::kLatest only: where links added to a full span keep their

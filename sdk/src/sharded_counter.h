@@ -42,22 +42,24 @@ inline std::size_t this_thread_slot() noexcept {
 class ShardedCounter {
  public:
   // A thread adds to its own slot with a plain load and store: a locked
-  // add costs a span several nanoseconds (it drains the store buffer).
+  // add costs a span several nanoseconds (it drains the store buffer). The
+  // store releases: a thread whose load() sees the addition also sees what
+  // the adding thread did before it (ProviderState::end_span relies on it).
   void add(std::uint64_t n = 1) noexcept {
     const std::size_t slot = this_thread_slot();
     std::atomic<std::uint64_t>& value = slots_[slot].value;
     if (slot < kThreadSlots) {
       value.store(value.load(std::memory_order_relaxed) + n,
-                  std::memory_order_relaxed);
+                  std::memory_order_release);
     } else {
-      value.fetch_add(n, std::memory_order_relaxed);
+      value.fetch_add(n, std::memory_order_release);
     }
   }
 
   std::uint64_t load() const noexcept {
     std::uint64_t sum = 0;
     for (const Slot& slot : slots_) {
-      sum += slot.value.load(std::memory_order_relaxed);
+      sum += slot.value.load(std::memory_order_acquire);
     }
     return sum;
   }

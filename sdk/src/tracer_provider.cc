@@ -1,5 +1,6 @@
 #include "weft/sdk/tracer_provider.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <new>
@@ -18,11 +19,7 @@ class SdkTracer final : public weft::Tracer {
  public:
   SdkTracer(std::shared_ptr<ProviderState> provider,
             const TracerIdentity* identity)
-      : provider_(std::move(provider)), identity_(identity) {
-    for (auto& lease : leases_) {
-      lease = std::make_shared<ProviderLease>(ProviderLease{provider_});
-    }
-  }
+      : provider_(std::move(provider)), identity_(identity) {}
 
  protected:
   Span do_start_span(std::string_view name, const StartSpanOptions& options,
@@ -56,11 +53,11 @@ class SdkTracer final : public weft::Tracer {
       provider_->spans_not_sampled.add();
       return Span(std::move(context));
     }
-    auto* span = new (std::nothrow)
-        RecordingSpan(leases_[this_thread_shard()], identity_);
+    auto* span = new (std::nothrow) RecordingSpan(provider_.get(), identity_);
     if (span == nullptr) return Span(std::move(context));
-    span->begin(context, parent, name, options, attributes);
+    // Counted before the span can end (see make_provider_state).
     provider_->spans_started.add();
+    span->begin(context, parent, name, options, attributes);
     for (const auto& processor : provider_->processors) {
       processor->on_start(*span);
     }
@@ -70,10 +67,106 @@ class SdkTracer final : public weft::Tracer {
  private:
   std::shared_ptr<ProviderState> provider_;
   const TracerIdentity* identity_;  // owned by the provider state
-  std::shared_ptr<ProviderLease> leases_[kShards];
 };
 
+// States whose owners are gone while spans still record (see
+// make_provider_state). Never destroyed: spans may end during exit.
+struct Graveyard {
+  std::mutex mutex;
+  std::vector<ProviderState*> states;
+};
+
+Graveyard& graveyard() noexcept {
+  static Graveyard* const instance = new Graveyard;
+  return *instance;
+}
+
+// True when every recording span of `state` has ended. spans_started no
+// longer grows once the state has no owner; ended spans are seen (acquire)
+// with everything their threads did before.
+bool all_spans_ended(const ProviderState& state) noexcept {
+  return state.spans_ended.load() >= state.spans_started.load();
+}
+
+// Takes the states of the graveyard whose spans have all ended (spans that
+// ended while their state was being orphaned leave it there); the caller
+// holds the lock.
+std::vector<ProviderState*> take_finished_locked(Graveyard& yard) {
+  std::vector<ProviderState*> finished;
+  auto& states = yard.states;
+  for (auto it = states.begin(); it != states.end();) {
+    if (all_spans_ended(**it)) {
+      finished.push_back(*it);
+      it = states.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return finished;
+}
+
+// The deleter of a ProviderState's shared_ptr: destroys it, or leaves it in
+// the graveyard while spans still record.
+void orphan(ProviderState* state) noexcept {
+  std::vector<ProviderState*> finished;
+  {
+    Graveyard& yard = graveyard();
+    std::lock_guard<std::mutex> lock(yard.mutex);
+    try {
+      finished = take_finished_locked(yard);
+      state->orphaned.store(true, std::memory_order_seq_cst);
+      if (all_spans_ended(*state)) {
+        finished.push_back(state);
+      } else {
+        yard.states.push_back(state);
+      }
+    } catch (...) {
+      // Out of memory: the state stays alive (its spans may still end).
+    }
+  }
+  for (ProviderState* done : finished) delete done;
+}
+
 }  // namespace
+
+std::shared_ptr<ProviderState> make_provider_state(
+    TracerProviderConfig config) {
+  // Orphaned states whose last spans ended while they were being orphaned
+  // wait for the next orphaning or for this.
+  std::vector<ProviderState*> finished;
+  {
+    Graveyard& yard = graveyard();
+    std::lock_guard<std::mutex> lock(yard.mutex);
+    finished = take_finished_locked(yard);
+  }
+  for (ProviderState* done : finished) delete done;
+  auto* state = new ProviderState(std::move(config));
+  try {
+    return std::shared_ptr<ProviderState>(state, &orphan);
+  } catch (...) {
+    delete state;
+    throw;
+  }
+}
+
+void ProviderState::end_span() noexcept {
+  if (!orphaned.load(std::memory_order_acquire)) {
+    // The state's owners let go after this load, if at all: orphan() then
+    // sees this addition or counts this span as still recording.
+    spans_ended.add();
+    return;
+  }
+  // The state is in the graveyard (it had this span recording when it was
+  // orphaned): the span that ends last destroys it.
+  Graveyard& yard = graveyard();
+  std::unique_lock<std::mutex> lock(yard.mutex);
+  spans_ended.add();
+  if (!all_spans_ended(*this)) return;
+  auto& states = yard.states;
+  states.erase(std::remove(states.begin(), states.end(), this), states.end());
+  lock.unlock();
+  delete this;
+}
 
 SpanContents copy_contents(const SpanData& span, Arena& arena,
                            bool copy_link_data) noexcept {
@@ -240,7 +333,7 @@ Expected<std::shared_ptr<TracerProvider>> make_tracer_provider(
                    "TracerProviderOptions::processors holds a null processor"};
     }
   }
-  auto state = std::make_shared<ProviderState>(std::move(config).value());
+  auto state = make_provider_state(std::move(config).value());
   state->processors = std::move(options.processors);
   return std::make_shared<TracerProvider>(std::move(state));
 }

@@ -14,6 +14,7 @@
 #include "fake_sampler.h"
 #include "test_provider.h"
 #include "weft/sdk/batch_span_processor.h"
+#include "weft/sdk/simple_span_processor.h"
 #include "weft/sdk/tracer_provider.h"
 #include "weft/version.h"
 
@@ -506,4 +507,83 @@ TEST_CASE("record-only spans reach the processors' on_end unsampled",
   // fixture did not export it.
   CHECK(seen == std::vector<bool>{false});
   CHECK(test.take_all().empty());
+}
+
+namespace {
+
+// A provider (simple processor over a FakeExporter) and one tracer; the
+// exporter's state tells whether the provider's state was destroyed (its
+// use count drops to 1 when the processor and exporter go).
+struct WatchedProvider {
+  WatchedProvider() {
+    TracerProviderOptions options;
+    options.environment = &environment;
+    options.processors.push_back(weft::sdk::make_simple_processor(
+        std::make_unique<FakeExporter>(exporter)));
+    provider = weft::sdk::make_tracer_provider(std::move(options)).value();
+    tracer = provider->get_tracer("watched");
+  }
+  bool destroyed() const { return exporter.use_count() == 1; }
+
+  FakeEnvironment environment;
+  std::shared_ptr<FakeExporterState> exporter =
+      std::make_shared<FakeExporterState>();
+  std::shared_ptr<weft::sdk::TracerProvider> provider;
+  std::shared_ptr<weft::Tracer> tracer;
+};
+
+}  // namespace
+
+TEST_CASE("spans outlive their provider; the last one to end frees it",
+          "[provider]") {
+  WatchedProvider test;
+  weft::Span first = test.tracer->start_span("first");
+  weft::Span second = test.tracer->start_span("second");
+  test.tracer.reset();
+  test.provider.reset();  // shuts the processors down
+  CHECK_FALSE(test.destroyed());
+  // Ending after shutdown: no export, nothing touched that is gone (ASan).
+  first.end();
+  CHECK_FALSE(test.destroyed());
+  second.set_attribute("late", true);
+  second.end();
+  CHECK(test.destroyed());
+  CHECK(test.exporter->spans() == 0);
+  CHECK(test.exporter->shutdown_calls == 1);
+}
+
+TEST_CASE("a provider without recording spans is freed when its owners go",
+          "[provider]") {
+  WatchedProvider test;
+  test.tracer->start_span("done").end();
+  test.tracer.reset();
+  test.provider.reset();
+  CHECK(test.destroyed());
+  CHECK(test.exporter->names() == std::vector<std::string>{"done"});
+}
+
+TEST_CASE("spans ending on other threads while their provider goes away",
+          "[provider]") {
+  // Each round, four threads end a span each while the main thread lets
+  // go of the provider: whichever comes last frees it (TSan checks that
+  // nothing touches it after). A provider whose last span ended while it
+  // was being let go is freed by the next provider made: by then every
+  // earlier one is.
+  std::shared_ptr<FakeExporterState> previous;
+  for (int round = 0; round < 100; ++round) {
+    WatchedProvider test;
+    if (previous) CHECK(previous.use_count() == 1);
+    std::vector<weft::Span> spans;
+    for (int i = 0; i < 4; ++i) spans.push_back(test.tracer->start_span("s"));
+    std::vector<std::thread> threads;
+    for (weft::Span& span : spans) {
+      threads.emplace_back([&span] { span.end(); });
+    }
+    test.tracer.reset();
+    test.provider.reset();
+    for (std::thread& thread : threads) thread.join();
+    previous = test.exporter;
+  }
+  WatchedProvider last;
+  CHECK(previous.use_count() == 1);
 }
