@@ -50,12 +50,21 @@ class BoundedQueue {
   // and `head` the published head it was checked against.
   bool push(T* value, std::uint64_t& tail, std::uint64_t& head) noexcept {
     std::uint64_t position = tail_.load(std::memory_order_relaxed);
-    do {
+    while (true) {
       // The published head trails the consumer: the bound is never exceeded.
       head = head_.load(std::memory_order_acquire);
+      if (head > position) {
+        // Other producers and the consumer moved on since `position` was
+        // read: it is not a sign of a full queue.
+        position = tail_.load(std::memory_order_relaxed);
+        continue;
+      }
       if (position - head >= capacity_) return false;
-    } while (!tail_.compare_exchange_weak(position, position + 1,
-                                          std::memory_order_relaxed));
+      if (tail_.compare_exchange_weak(position, position + 1,
+                                      std::memory_order_relaxed)) {
+        break;
+      }
+    }
     const std::uintptr_t bits = reinterpret_cast<std::uintptr_t>(value);
     cells_[index_of(position)].store(bits | lap_parity(position),
                                      std::memory_order_release);

@@ -4,6 +4,7 @@
 // cell); several producers at once lose and repeat nothing.
 #include "bounded_queue.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <thread>
@@ -75,4 +76,33 @@ TEST_CASE("producers on several threads: every value arrives once, in order",
   CHECK(next == std::vector<int>(kProducers, kPerProducer));
   CHECK(queue.pop() == nullptr);
   CHECK(queue.size() == 0);
+}
+
+TEST_CASE("a queue that never fills refuses no push, whatever the timing",
+          "[queue]") {
+  // Producers race each other and a consumer that drains as it goes: a
+  // producer whose view of the tail is stale must retry, not report full.
+  constexpr int kProducers = 3;
+  constexpr int kPerProducer = 20000;
+  weft::sdk::BoundedQueue<std::int64_t> queue(1 << 17);
+  std::int64_t value = 0;
+  std::atomic<int> refused{0};
+  std::atomic<int> producing{kProducers};
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&] {
+      for (int i = 0; i < kPerProducer; ++i) {
+        if (!queue.push(&value)) refused.fetch_add(1);
+      }
+      producing.fetch_sub(1);
+    });
+  }
+  int received = 0;
+  while (producing.load() > 0) {
+    if (queue.pop() != nullptr) ++received;
+  }
+  for (std::thread& producer : producers) producer.join();
+  while (queue.pop() != nullptr) ++received;
+  CHECK(refused.load() == 0);
+  CHECK(received + refused.load() == kProducers * kPerProducer);
 }
