@@ -1,7 +1,5 @@
 #include "weft/sdk/batch_span_processor.h"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -59,7 +57,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     // Which threads produce (see await_batch): recorded once per batch.
     const std::size_t slot = this_thread_slot();
     producers_.fetch_or(
-        slot < 64 ? std::uint64_t{1} << slot : ~std::uint64_t{0},
+        slot < kThreadSlots ? std::uint64_t{1} << slot : kUnslotted,
         std::memory_order_relaxed);
     if (!wake_requested_.exchange(true, std::memory_order_acq_rel)) {
       wake_worker();
@@ -202,15 +200,16 @@ class BatchSpanProcessor final : public SpanProcessor {
   // the last kRemembered) fit on the CPUs. `last_seen` is when each counter
   // slot's thread last filled one. A time, not a count of rounds: with the
   // CPUs taken, producers run in turns of a few milliseconds each.
-  bool cpu_to_spare(std::chrono::steady_clock::time_point (&last_seen)[65],
+  using LastSeen = std::chrono::steady_clock::time_point[kThreadSlots + 1];
+  bool cpu_to_spare(LastSeen& last_seen,
                     std::chrono::steady_clock::time_point now) noexcept {
     const std::uint64_t seen =
         producers_.exchange(0, std::memory_order_relaxed);
     unsigned producers = 0;
-    for (std::size_t slot = 0; slot < 65; ++slot) {
-      if (slot < 64 ? (seen >> slot & 1) != 0 : seen == ~std::uint64_t{0}) {
-        last_seen[slot] = now;
-      }
+    for (std::size_t slot = 0; slot <= kThreadSlots; ++slot) {
+      const bool filled =
+          slot < kThreadSlots ? (seen >> slot & 1) != 0 : seen == kUnslotted;
+      if (filled) last_seen[slot] = now;
       if (now - last_seen[slot] < kRemembered) ++producers;
     }
     return producers + 1 <= cpus_;
@@ -225,7 +224,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     std::unique_lock<std::mutex> lock(mutex_);
     bool busy = false;  // did the last batch come soon after an export?
     bool spin = false;
-    std::chrono::steady_clock::time_point last_seen[65] = {};
+    LastSeen last_seen = {};
     while (true) {
       const auto idle_since = std::chrono::steady_clock::now();
       if (busy) {
@@ -335,7 +334,9 @@ class BatchSpanProcessor final : public SpanProcessor {
   // force_flush and shutdown calls so far (ends the worker's watching).
   std::atomic<std::uint64_t> requests_{0};
   // Bit i: a thread of counter slot i filled a batch since the worker last
-  // looked (all bits: a thread without a slot).
+  // looked; kUnslotted: a thread without a slot of its own did.
+  static_assert(kThreadSlots == 64, "one bit per counter slot");
+  static constexpr std::uint64_t kUnslotted = ~std::uint64_t{0};
   std::atomic<std::uint64_t> producers_{0};
   alignas(64) std::atomic<std::uint64_t> dropped_{0};
   std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free

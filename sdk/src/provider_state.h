@@ -54,7 +54,10 @@ struct ProviderState {
 // orphaned, and the span whose end() brings the count of recording spans
 // to zero destroys it. Every span's last access to the state is its
 // spans_ended addition, a release store: a thread that sees the count
-// complete knows that no span touches the state again.
+// complete knows that no span touches the state again. A span that ends
+// while its state is being orphaned (it looked before the flag was set,
+// and added after the count was taken) leaves the state for the next
+// provider made or orphaned, which sweep the graveyard.
 std::shared_ptr<ProviderState> make_provider_state(TracerProviderConfig config);
 
 // The tracers a provider handed out, one per instrumentation scope. Held by
