@@ -10,16 +10,16 @@
 // share of spans the batch queue dropped.
 //
 // Run: tools/dev bench   (Release, medians of repetitions)
-// Sample run, 2026-11-26 05:10: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12
+// Sample run, 2026-11-26 05:12: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12
 // -O2 Release, glibc malloc, quiet machine:
-//   W0_noop_start_end_median        2.27 ns   2.27 ns
-//   W1_start_end_median              101 ns    101 ns  allocs=0 dropped=0.010
-//   W1_simple_processor_median      90.3 ns   90.3 ns  allocs=0 dropped=0
-//   W2_4_attributes_median           127 ns    127 ns  allocs=0 dropped=0.007
-//   W3_32_links_median              1849 ns   1846 ns  allocs=0.06 dropped=0
-//   W4_64_links_32_kept_median      1951 ns   1949 ns  allocs=0.07 dropped=0
-//   W6_4_attributes_2_threads        177 ns    293 ns  dropped=0.075
-//                                    items_per_second=5.64M/s
+//   W0_noop_start_end_median        2.25 ns   2.25 ns
+//   W1_start_end_median             99.0 ns   98.3 ns  allocs=0 dropped=0.009
+//   W1_simple_processor_median      73.4 ns   73.4 ns  allocs=0 dropped=0
+//   W2_4_attributes_median           131 ns    131 ns  allocs=0 dropped=0.008
+//   W3_32_links_median              1645 ns   1643 ns  allocs=0.06 dropped=0
+//   W4_64_links_32_kept_median      1823 ns   1818 ns  allocs=0.06 dropped=0
+//   W6_4_attributes_2_threads        151 ns    273 ns  dropped=0.075
+//                                    items_per_second=6.64M/s
 // (wall time, CPU time). The ranges over the day are in the README.
 #include <benchmark/benchmark.h>
 
