@@ -56,23 +56,36 @@ std::string resource_value(const Resource& resource, const std::string& key) {
 
 constexpr milliseconds kDeadline(10000);
 
-// A provider whose only processor is a batch processor over a FakeExporter.
-struct BatchProvider {
-  BatchProvider() {
-    weft::sdk::BatchOptions batch;
-    batch.environment = &environment;
-    batch.schedule_delay = std::chrono::hours(1);
-    auto processor = weft::sdk::make_batch_processor(
-        std::make_unique<FakeExporter>(exporter), batch);
-    REQUIRE(processor.has_value());
+// A provider whose only processor (a batch processor with a schedule delay
+// of an hour, or a simple one) feeds a FakeExporter, and one tracer.
+struct ExporterProvider {
+  enum class Processor { kBatch, kSimple };
+
+  explicit ExporterProvider(Processor kind = Processor::kBatch) {
+    auto exporting = std::make_unique<FakeExporter>(exporter);
+    std::unique_ptr<weft::sdk::SpanProcessor> processor;
+    if (kind == Processor::kBatch) {
+      weft::sdk::BatchOptions batch;
+      batch.environment = &environment;
+      batch.schedule_delay = std::chrono::hours(1);
+      auto made = weft::sdk::make_batch_processor(std::move(exporting), batch);
+      REQUIRE(made.has_value());
+      processor = std::move(made).value();
+    } else {
+      processor = weft::sdk::make_simple_processor(std::move(exporting));
+    }
     TracerProviderOptions options;
     options.environment = &environment;
-    options.processors.push_back(std::move(processor).value());
+    options.processors.push_back(std::move(processor));
     auto made = weft::sdk::make_tracer_provider(std::move(options));
     REQUIRE(made.has_value());
     provider = std::move(made).value();
-    tracer = provider->get_tracer("batch");
+    tracer = provider->get_tracer("exporting");
   }
+
+  // Whether the provider's state was destroyed: its processor and exporter
+  // go with it, and the exporter's state is then held here alone.
+  bool destroyed() const { return exporter.use_count() == 1; }
 
   FakeEnvironment environment;
   std::shared_ptr<FakeExporterState> exporter =
@@ -284,7 +297,7 @@ TEST_CASE("make_tracer_provider rejects a null processor", "[provider]") {
 
 TEST_CASE("force_flush and shutdown report whether they finished in time",
           "[provider]") {
-  BatchProvider test;
+  ExporterProvider test;
   test.exporter->close_gate();
   test.tracer->start_span("s").end();
   CHECK_FALSE(test.provider->force_flush(milliseconds(20)));
@@ -322,7 +335,7 @@ TEST_CASE("after shutdown new spans are non-recording and still propagate",
 }
 
 TEST_CASE("the destructor shuts the processors down", "[provider]") {
-  BatchProvider test;
+  ExporterProvider test;
   test.tracer->start_span("queued").end();
   test.provider.reset();
   CHECK(test.exporter->names() == std::vector<std::string>{"queued"});
@@ -463,7 +476,7 @@ TEST_CASE("generated ids are valid and unique across threads", "[provider]") {
 TEST_CASE(
     "spans ended on several threads all reach a batch processor by force_flush",
     "[provider]") {
-  BatchProvider test;
+  ExporterProvider test;
   constexpr int kThreads = 4;
   constexpr int kSpans = 300;  // within the default queue of 2048
   std::vector<std::thread> threads;
@@ -509,34 +522,9 @@ TEST_CASE("record-only spans reach the processors' on_end unsampled",
   CHECK(test.take_all().empty());
 }
 
-namespace {
-
-// A provider (simple processor over a FakeExporter) and one tracer; the
-// exporter's state tells whether the provider's state was destroyed (its
-// use count drops to 1 when the processor and exporter go).
-struct WatchedProvider {
-  WatchedProvider() {
-    TracerProviderOptions options;
-    options.environment = &environment;
-    options.processors.push_back(weft::sdk::make_simple_processor(
-        std::make_unique<FakeExporter>(exporter)));
-    provider = weft::sdk::make_tracer_provider(std::move(options)).value();
-    tracer = provider->get_tracer("watched");
-  }
-  bool destroyed() const { return exporter.use_count() == 1; }
-
-  FakeEnvironment environment;
-  std::shared_ptr<FakeExporterState> exporter =
-      std::make_shared<FakeExporterState>();
-  std::shared_ptr<weft::sdk::TracerProvider> provider;
-  std::shared_ptr<weft::Tracer> tracer;
-};
-
-}  // namespace
-
 TEST_CASE("spans outlive their provider; the last one to end frees it",
           "[provider]") {
-  WatchedProvider test;
+  ExporterProvider test(ExporterProvider::Processor::kSimple);
   weft::Span first = test.tracer->start_span("first");
   weft::Span second = test.tracer->start_span("second");
   test.tracer.reset();
@@ -554,7 +542,7 @@ TEST_CASE("spans outlive their provider; the last one to end frees it",
 
 TEST_CASE("a provider without recording spans is freed when its owners go",
           "[provider]") {
-  WatchedProvider test;
+  ExporterProvider test(ExporterProvider::Processor::kSimple);
   test.tracer->start_span("done").end();
   test.tracer.reset();
   test.provider.reset();
@@ -571,7 +559,7 @@ TEST_CASE("spans ending on other threads while their provider goes away",
   // earlier one is.
   std::shared_ptr<FakeExporterState> previous;
   for (int round = 0; round < 100; ++round) {
-    WatchedProvider test;
+    ExporterProvider test(ExporterProvider::Processor::kSimple);
     if (previous) CHECK(previous.use_count() == 1);
     std::vector<weft::Span> spans;
     for (int i = 0; i < 4; ++i) spans.push_back(test.tracer->start_span("s"));
@@ -584,6 +572,6 @@ TEST_CASE("spans ending on other threads while their provider goes away",
     for (std::thread& thread : threads) thread.join();
     previous = test.exporter;
   }
-  WatchedProvider last;
+  ExporterProvider last(ExporterProvider::Processor::kSimple);
   CHECK(previous.use_count() == 1);
 }
