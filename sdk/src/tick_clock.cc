@@ -31,7 +31,7 @@ std::int64_t read_clock(clockid_t clock) noexcept {
 }
 
 // A kernel clock and the tick count at the same moment (the middle of the
-// tightest of three tries).
+// tightest of three tries); ticks 0 when no try read the counter forwards.
 struct Sample {
   std::uint64_t ticks = 0;
   std::int64_t nanos = 0;
@@ -114,6 +114,7 @@ void recalibrate() noexcept {
                                  (monotonic.ticks - calibrator.origin.ticks));
   if (rate == 0) return;
   const Sample wall = sample(CLOCK_REALTIME);
+  if (wall.ticks == 0) return;  // no clean sample: try again next time
   const std::uint64_t refresh = static_cast<std::uint64_t>(
       (static_cast<Wide>(kRecalibrateEvery) << 32) / rate);
   publish(wall.ticks, wall.nanos, rate, refresh);
