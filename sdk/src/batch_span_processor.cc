@@ -8,7 +8,6 @@
 #include <thread>
 #include <utility>
 
-#include "block_pool.h"
 #include "bounded_queue.h"
 #include "sharded_counter.h"
 
@@ -24,7 +23,11 @@ class BatchSpanProcessor final : public SpanProcessor {
                      const BatchOptions& options)
       : exporter_(std::move(exporter)),
         options_(options),
-        queue_(options.max_queue_size),
+        // Spare cells: a batch being exported, and exported spans not yet
+        // reclaimed (see on_end).
+        queue_(options.max_queue_size,
+               options.max_export_batch_size +
+                   2 * BoundedQueue<SpanData>::kReclaimAtOnce),
         worker_([this] { run(); }) {}
 
   ~BatchSpanProcessor() override {
@@ -32,8 +35,12 @@ class BatchSpanProcessor final : public SpanProcessor {
     worker_.join();
     // A span whose on_end raced with shutdown's last drain: counted.
     while (SpanData* span = queue_.pop()) {
+      queue_.mark_taken(queue_.next() - 1);  // freed here, not reclaimed
       delete span;
       note_dropped(1);
+    }
+    queue_.release_popped();
+    while (reclaim_exported() != 0) {
     }
   }
 
@@ -41,10 +48,20 @@ class BatchSpanProcessor final : public SpanProcessor {
     if (!span->flags.sampled()) return;  // record-only: not for export
     std::uint64_t tail = 0;
     std::uint64_t head = 0;
-    if (stopping_.load(std::memory_order_relaxed) ||
-        !queue_.push(span.get(), tail, head)) {
+    if (stopping_.load(std::memory_order_relaxed)) {
       note_dropped(1);
       return;  // `span` is freed here
+    }
+    // Exported spans are destroyed here, by the threads that start spans,
+    // where their memory is reused (the worker never touches it again).
+    if (queue_.unreclaimed() >= BoundedQueue<SpanData>::kReclaimAtOnce) {
+      reclaim_exported();
+    }
+    if (!queue_.push(span.get(), tail, head)) {
+      if (reclaim_exported() == 0 || !queue_.push(span.get(), tail, head)) {
+        note_dropped(1);
+        return;  // `span` is freed here
+      }
     }
     span.release();  // the queue owns it now
     // Is a batch ready? One wake-up per full batch: the flag stays set
@@ -107,9 +124,11 @@ class BatchSpanProcessor final : public SpanProcessor {
       // The worker (the only consumer) has exited: spans that raced with its
       // last drain are counted, not silently freed.
       while (SpanData* span = queue_.pop()) {
+        queue_.mark_taken(queue_.next() - 1);  // freed here, not reclaimed
         delete span;
         note_dropped(1);
       }
+      queue_.release_popped();
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -274,17 +293,17 @@ class BatchSpanProcessor final : public SpanProcessor {
         if (span == nullptr) break;
         batch.emplace_back(span);  // capacity was reserved
       }
-      if (batch.empty()) {
-        block_pool::share_retired();
-        return;
-      }
+      if (batch.empty()) return;
       const std::size_t count = batch.size();
+      const std::uint64_t first = queue_.next() - count;
       const ExportResult result = exporter_->export_spans(batch);
-      // What the exporter left is destroyed by a thread that starts spans,
-      // where that memory is reused (see block_pool.h).
-      for (std::unique_ptr<SpanData>& span : batch) {
-        block_pool::retire(span.release());
+      // What the exporter left stays in the queue's cells until a thread
+      // that starts spans reclaims it (see on_end).
+      for (std::size_t i = 0; i < count; ++i) {
+        if (batch[i] == nullptr) queue_.mark_taken(first + i);
+        batch[i].release();
       }
+      queue_.release_popped();
       (result == ExportResult::kSuccess ? exported_ : failed_)
           .fetch_add(count, std::memory_order_relaxed);
       if (result != ExportResult::kSuccess) {
@@ -293,6 +312,11 @@ class BatchSpanProcessor final : public SpanProcessor {
                 std::to_string(count) + " spans were not delivered");
       }
     }
+  }
+
+  // Destroys a chunk of exported spans; how many queue cells it freed.
+  std::size_t reclaim_exported() noexcept {
+    return queue_.reclaim([](SpanData* span) { delete span; });
   }
 
   void note_dropped(std::uint64_t count) noexcept {

@@ -1,17 +1,25 @@
 // BoundedQueue: a fixed-capacity, lock-free queue of owned pointers for many
-// producers and one consumer at a time. push() never blocks and never
-// allocates; it fails when the queue is full. Internal to the SDK.
-// Thread-safe for producers; pop() must not run on two threads at once (the
-// batch worker pops, and after it exits, whoever drains the rest).
+// producers and one consumer at a time, whose cells are freed by the
+// producers. push() never blocks and never allocates; it fails when the
+// queue is full. Internal to the SDK. Thread-safe for producers; pop(),
+// mark_taken() and release_popped() must not run on two threads at once
+// (the batch worker, and after it exits, whoever drains the rest).
 //
 // Built for the batch processor's hand-off, where each cache line that
 // moves between the producing thread and the worker costs the producer
-// about as much as a whole span: cells are one word, eight to a line, and
-// only producers write them. A cell holds the pointer with the parity of
-// its lap around the ring in the low bit, so the consumer tells a fresh
-// value from last lap's without writing the cell back. The consumer
-// publishes its position every few pops (and whenever it runs dry); a
-// producer reads it only to check the bound.
+// about as much as a whole span:
+//  - cells are one word, eight to a line, and only producers write them
+//    (the consumer only marks the rare value its user took). A cell holds
+//    the pointer with the parity of its lap around the ring in the low bit,
+//    so the consumer tells a fresh value from last lap's without writing
+//    the cell back. The consumer publishes its position every few pops
+//    (and whenever it runs dry).
+//  - A popped value stays in its cell until the consumer releases it
+//    (release_popped(), after the export) and a producer reclaims it
+//    (reclaim(): the producer destroys it where its memory will be reused,
+//    reading addresses from cells it wrote itself). The capacity bounds
+//    the values waiting; spare cells (a batch and a reclaim's worth, for
+//    the batch processor) hold those being exported or not yet reclaimed.
 #pragma once
 
 #include <algorithm>
@@ -24,17 +32,22 @@ namespace weft::sdk {
 
 template <class T>
 class BoundedQueue {
-  static_assert(alignof(T) >= 2, "the low bit of a T* holds the lap parity");
+  static_assert(alignof(T) >= 4,
+                "the low bits of a T* hold the lap parity and the taken mark");
 
  public:
-  explicit BoundedQueue(std::size_t capacity)
+  // At most `capacity` values wait to be popped; `spare` more cells hold
+  // values popped and not yet reclaimed (with spare 0, those count against
+  // the capacity). With spare cells, the ring is a power of two.
+  explicit BoundedQueue(std::size_t capacity, std::size_t spare = 0)
       : capacity_(capacity < 1 ? 1 : capacity),
-        power_of_two_((capacity_ & (capacity_ - 1)) == 0),
-        shift_(log2(capacity_)),
+        slots_(spare == 0 ? capacity_ : round_up(capacity_ + spare)),
+        power_of_two_((slots_ & (slots_ - 1)) == 0),
+        shift_(log2(slots_)),
         publish_every_(std::min<std::size_t>(64, (capacity_ + 15) / 16)),
-        cells_(new std::atomic<std::uintptr_t>[capacity_]) {
+        cells_(new std::atomic<std::uintptr_t>[slots_]) {
     // Lap 0 expects parity 0: no cell is ready.
-    for (std::size_t i = 0; i < capacity_; ++i) {
+    for (std::size_t i = 0; i < slots_; ++i) {
       cells_[i].store(1, std::memory_order_relaxed);
     }
   }
@@ -51,7 +64,6 @@ class BoundedQueue {
   bool push(T* value, std::uint64_t& tail, std::uint64_t& head) noexcept {
     std::uint64_t position = tail_.load(std::memory_order_relaxed);
     while (true) {
-      // The published head trails the consumer: the bound is never exceeded.
       head = head_.load(std::memory_order_acquire);
       if (head > position) {
         // Other producers and the consumer moved on since `position` was
@@ -59,7 +71,12 @@ class BoundedQueue {
         position = tail_.load(std::memory_order_relaxed);
         continue;
       }
-      if (position - head >= capacity_) return false;
+      // The published head trails the consumer, and cells free up when
+      // reclaimed: neither bound is ever exceeded.
+      if (position - head >= capacity_ ||
+          position - reclaimed_.load(std::memory_order_acquire) >= slots_) {
+        return false;
+      }
       if (tail_.compare_exchange_weak(position, position + 1,
                                       std::memory_order_relaxed)) {
         break;
@@ -84,7 +101,55 @@ class BoundedQueue {
     }
     next_ = position + 1;
     if (next_ - published_ >= publish_every_) publish(next_);
-    return reinterpret_cast<T*>(bits & ~std::uintptr_t{1});
+    return value_of(bits);
+  }
+
+  // The consumer's position: the next pop() takes this one.
+  std::uint64_t next() const noexcept { return next_; }
+
+  // Consumer: the value popped at `position` was taken by its user (who
+  // frees it); reclaim() skips it.
+  void mark_taken(std::uint64_t position) noexcept {
+    std::atomic<std::uintptr_t>& cell = cells_[index_of(position)];
+    cell.store(cell.load(std::memory_order_relaxed) | kTaken,
+               std::memory_order_relaxed);
+  }
+
+  // Consumer: every value popped so far may be reclaimed (before this,
+  // their cells stay taken).
+  void release_popped() noexcept {
+    released_.store(next_, std::memory_order_release);
+  }
+
+  // Any thread (one at a time wins, the others return 0): passes up to
+  // kReclaimAtOnce released values, oldest first, to `reclaim` (taken ones
+  // are skipped), after freeing their cells for new values. Returns how
+  // many cells were freed.
+  static constexpr std::size_t kReclaimAtOnce = 64;
+  template <class Reclaim>
+  std::size_t reclaim(Reclaim&& reclaim) noexcept {
+    if (reclaiming_.exchange(true, std::memory_order_acquire)) return 0;
+    const std::uint64_t from = reclaimed_.load(std::memory_order_relaxed);
+    const std::uint64_t released = released_.load(std::memory_order_acquire);
+    const std::uint64_t end =
+        std::min<std::uint64_t>(released, from + kReclaimAtOnce);
+    T* values[kReclaimAtOnce];
+    std::size_t count = 0;
+    for (std::uint64_t position = from; position < end; ++position) {
+      const std::uintptr_t bits =
+          cells_[index_of(position)].load(std::memory_order_relaxed);
+      if ((bits & kTaken) == 0) values[count++] = value_of(bits);
+    }
+    reclaimed_.store(end, std::memory_order_release);
+    reclaiming_.store(false, std::memory_order_release);
+    for (std::size_t i = 0; i < count; ++i) reclaim(values[i]);
+    return static_cast<std::size_t>(end - from);
+  }
+
+  // Released values not reclaimed yet (approximate).
+  std::uint64_t unreclaimed() const noexcept {
+    return released_.load(std::memory_order_relaxed) -
+           reclaimed_.load(std::memory_order_relaxed);
   }
 
   // Approximate number of queued values.
@@ -103,14 +168,25 @@ class BoundedQueue {
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
+  // Cell bits besides the address: the lap's parity, and the taken mark.
+  static constexpr std::uintptr_t kTaken = 2;
+  static T* value_of(std::uintptr_t bits) noexcept {
+    return reinterpret_cast<T*>(bits & ~std::uintptr_t{3});
+  }
+
   // A power-of-two capacity (the default) spares a division per operation.
   std::size_t index_of(std::uint64_t position) const noexcept {
-    return power_of_two_ ? position & (capacity_ - 1) : position % capacity_;
+    return power_of_two_ ? position & (slots_ - 1) : position % slots_;
   }
   std::uintptr_t lap_parity(std::uint64_t position) const noexcept {
     const std::uint64_t lap =
-        power_of_two_ ? position >> shift_ : position / capacity_;
+        power_of_two_ ? position >> shift_ : position / slots_;
     return static_cast<std::uintptr_t>(lap & 1);
+  }
+  static std::size_t round_up(std::size_t value) noexcept {
+    std::size_t power = 1;
+    while (power < value) power <<= 1;
+    return power;
   }
   static unsigned log2(std::size_t value) noexcept {
     unsigned shift = 0;
@@ -125,12 +201,18 @@ class BoundedQueue {
   }
 
   const std::size_t capacity_;
+  const std::size_t slots_;  // cells in the ring
   const bool power_of_two_;
-  const unsigned shift_;  // log2(capacity_) when a power of two
+  const unsigned shift_;  // log2(slots_) when a power of two
   const std::size_t publish_every_;
   const std::unique_ptr<std::atomic<std::uintptr_t>[]> cells_;
   alignas(64) std::atomic<std::uint64_t> tail_{0};
   alignas(64) std::atomic<std::uint64_t> head_{0};
+  // Beside the head: producers read both on each push; each is written
+  // about once per batch.
+  std::atomic<std::uint64_t> released_{0};   // consumer: may be reclaimed
+  std::atomic<std::uint64_t> reclaimed_{0};  // cells free again below this
+  std::atomic<bool> reclaiming_{false};      // a thread is reclaiming
   // The consumer's own: its position and the last one it published.
   alignas(64) std::uint64_t next_ = 0;
   std::uint64_t published_ = 0;

@@ -1,7 +1,9 @@
 // Tests of the batch processor's bounded queue: every capacity (power of
 // two or not) holds exactly its capacity, refuses the next push, and returns
 // values in order across several wrap-arounds (the lap parity of each
-// cell); several producers at once lose and repeat nothing.
+// cell); popped cells free up only once released and reclaimed, and
+// reclaiming skips what the consumer marked taken; several producers at
+// once lose and repeat nothing.
 #include "bounded_queue.h"
 
 #include <atomic>
@@ -35,6 +37,12 @@ TEST_CASE("the queue holds exactly its capacity, in order, across wraps",
     }
     CHECK(queue.pop() == nullptr);
     CHECK(queue.head() == (round + 1) * capacity);
+    // Popped is not free: the cells wait to be released and reclaimed.
+    CHECK_FALSE(queue.push(&values[capacity]));
+    queue.release_popped();
+    std::size_t reclaimed = 0;
+    while (std::size_t freed = queue.reclaim([](int*) {})) reclaimed += freed;
+    CHECK(reclaimed == capacity);
   }
 }
 
@@ -52,7 +60,10 @@ TEST_CASE("producers on several threads: every value arrives once, in order",
     producers.emplace_back([&, p] {
       for (int i = 0; i < kPerProducer; ++i) {
         values[p][i] = std::int64_t{p} * kPerProducer + i;
-        while (!queue.push(&values[p][i])) std::this_thread::yield();
+        while (!queue.push(&values[p][i])) {
+          queue.reclaim([](std::int64_t*) {});
+          std::this_thread::yield();
+        }
       }
     });
   }
@@ -65,6 +76,7 @@ TEST_CASE("producers on several threads: every value arrives once, in order",
       std::this_thread::yield();
       continue;
     }
+    queue.release_popped();
     const auto producer = static_cast<int>(*value / kPerProducer);
     const auto index = static_cast<int>(*value % kPerProducer);
     in_order &= index == next[producer];
@@ -105,4 +117,41 @@ TEST_CASE("a queue that never fills refuses no push, whatever the timing",
   while (queue.pop() != nullptr) ++received;
   CHECK(refused.load() == 0);
   CHECK(received + refused.load() == kProducers * kPerProducer);
+}
+
+TEST_CASE("reclaiming hands back released values in order, skipping taken ones",
+          "[queue]") {
+  constexpr std::size_t kCapacity = 256;
+  weft::sdk::BoundedQueue<int> queue(kCapacity);
+  std::vector<int> values(kCapacity);
+  for (int& value : values) REQUIRE(queue.push(&value));
+  // 96 pops: a whole number of the consumer's publishing steps (every 16
+  // pops at this capacity), so the published head is exact.
+  for (std::size_t i = 0; i < 96; ++i) REQUIRE(queue.pop() == &values[i]);
+  // Nothing is released yet.
+  CHECK(queue.reclaim([](int*) { FAIL("reclaimed before release"); }) == 0);
+  queue.mark_taken(queue.next() - 1);  // the 96th value
+  queue.mark_taken(3);
+  queue.release_popped();
+  std::vector<int*> reclaimed;
+  std::size_t freed = 0;
+  while (std::size_t cells =
+             queue.reclaim([&](int* v) { reclaimed.push_back(v); })) {
+    CHECK(cells <= weft::sdk::BoundedQueue<int>::kReclaimAtOnce);
+    freed += cells;
+  }
+  CHECK(freed == 96);
+  std::vector<int*> expected;
+  for (std::size_t i = 0; i < 95; ++i) {
+    if (i != 3) expected.push_back(&values[i]);
+  }
+  CHECK(reclaimed == expected);
+  // Exactly the 96 reclaimed cells are free again.
+  std::vector<int> more(97);
+  for (std::size_t i = 0; i < 96; ++i) REQUIRE(queue.push(&more[i]));
+  CHECK_FALSE(queue.push(&more[96]));
+  for (std::size_t i = 96; i < kCapacity; ++i) {
+    REQUIRE(queue.pop() == &values[i]);
+  }
+  CHECK(queue.pop() == &more[0]);
 }
