@@ -1,12 +1,9 @@
 #include "block_pool.h"
 
-#include <initializer_list>
 #include <iterator>
 #include <mutex>
 #include <new>
 #include <utility>
-
-#include "weft/sdk/span_data.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WEFT_POOL_ASAN 1
@@ -81,29 +78,13 @@ void free_blocks(Chunk& chunk) noexcept {
   chunk.count = 0;
 }
 
-// The slot of the thread caches that holds retired objects, not blocks.
-constexpr std::size_t kRetired = kClassCount;
-// Chunks of retired spans the shared list keeps (64 spans each): two
-// default batches.
-constexpr std::size_t kRetiredChunkLimit = 16;
-
 struct Shared {
   std::mutex mutex;
   Chunk* full[kClassCount] = {};  // chunks holding blocks, per class
   Chunk* empty = nullptr;         // chunk records without blocks
   std::size_t empty_count = 0;
-  std::size_t bytes = 0;     // of the blocks in `full`
-  Chunk* retired = nullptr;  // chunks of retired objects
-  std::size_t retired_chunks = 0;
+  std::size_t bytes = 0;  // of the blocks in `full`
 };
-
-// Destroys the retired spans of `chunk`.
-void destroy_all(Chunk& chunk) noexcept {
-  for (std::size_t i = 0; i < chunk.count; ++i) {
-    delete static_cast<SpanData*>(chunk.blocks[i]);
-  }
-  chunk.count = 0;
-}
 
 // Never destroyed: spans may be freed by threads still running at exit.
 Shared& shared() noexcept {
@@ -180,32 +161,11 @@ Chunk* take_full(std::size_t size_class) noexcept {
   return chunk;
 }
 
-// Hands a chunk of retired objects to the shared list, or destroys them
-// here when the list is at its limit.
-void put_retired(Chunk* chunk) noexcept {
-  Shared& pool = shared();
-  if (!push_limited(pool.retired, pool.retired_chunks, kRetiredChunkLimit,
-                    chunk)) {
-    destroy_all(*chunk);
-    put_empty(chunk);
-  }
-}
-
-Chunk* take_retired() noexcept {
-  Shared& pool = shared();
-  std::lock_guard<std::mutex> lock(pool.mutex);
-  Chunk* chunk = pop_locked(pool.retired);
-  if (chunk != nullptr) --pool.retired_chunks;
-  return chunk;
-}
-
 // Hands a thread's chunk back at exit.
 void put_back(std::size_t size_class, Chunk* chunk) noexcept {
   if (chunk == nullptr) return;
   if (chunk->count == 0) {
     put_empty(chunk);
-  } else if (size_class == kRetired) {
-    put_retired(chunk);
   } else {
     put_full(size_class, chunk);
   }
@@ -219,13 +179,12 @@ struct ThreadCache {
   // Blocks are taken from and given to `current`; `spare` is a second
   // chunk, so that a thread working around a chunk boundary does not lock
   // each time. Either may be null.
-  // Index kRetired: objects retired on this thread, not yet destroyed.
-  Chunk* current[kClassCount + 1] = {};
-  Chunk* spare[kClassCount + 1] = {};
+  Chunk* current[kClassCount] = {};
+  Chunk* spare[kClassCount] = {};
 
   ~ThreadCache() {
     t_cache_gone = true;
-    for (std::size_t size_class = 0; size_class <= kClassCount; ++size_class) {
+    for (std::size_t size_class = 0; size_class < kClassCount; ++size_class) {
       put_back(size_class, current[size_class]);
       put_back(size_class, spare[size_class]);
     }
@@ -237,24 +196,6 @@ ThreadCache& thread_cache() noexcept {
   return cache;
 }
 
-// Destroys a chunk of retired objects on this thread (their blocks come to
-// its cache); false when there are none.
-bool destroy_retired(ThreadCache& cache) noexcept {
-  Chunk* chunk = nullptr;
-  for (Chunk** local : {&cache.current[kRetired], &cache.spare[kRetired]}) {
-    if (*local != nullptr && (*local)->count != 0) {
-      chunk = *local;
-      *local = nullptr;
-      break;
-    }
-  }
-  if (chunk == nullptr) chunk = take_retired();
-  if (chunk == nullptr) return false;
-  destroy_all(*chunk);
-  put_empty(chunk);
-  return true;
-}
-
 // Makes `current` a chunk with a block in it; false when no chunk has one.
 bool refill(ThreadCache& cache, std::size_t size_class) noexcept {
   Chunk*& current = cache.current[size_class];
@@ -262,15 +203,6 @@ bool refill(ThreadCache& cache, std::size_t size_class) noexcept {
   if (spare != nullptr && spare->count != 0) {
     std::swap(current, spare);
     return true;
-  }
-  // Retired objects first: destroyed here, their memory is reused by the
-  // thread that needs it, from its own cache.
-  if (destroy_retired(cache)) {
-    if (current != nullptr && current->count != 0) return true;
-    if (spare != nullptr && spare->count != 0) {
-      std::swap(current, spare);
-      return true;
-    }
   }
   Chunk* taken = take_full(size_class);
   if (taken == nullptr) return false;
@@ -285,8 +217,7 @@ bool refill(ThreadCache& cache, std::size_t size_class) noexcept {
   return true;
 }
 
-// Makes `current` a chunk with room for a block (or a retired object);
-// false when out of memory.
+// Makes `current` a chunk with room for a block; false when out of memory.
 bool make_room(ThreadCache& cache, std::size_t size_class) noexcept {
   Chunk*& current = cache.current[size_class];
   Chunk*& spare = cache.spare[size_class];
@@ -295,14 +226,8 @@ bool make_room(ThreadCache& cache, std::size_t size_class) noexcept {
     return current != nullptr;
   }
   // `current` is full.
-  const std::size_t capacity =
-      size_class == kRetired ? kChunkCapacity : blocks_per_chunk(size_class);
-  if (spare != nullptr && spare->count == capacity) {
-    if (size_class == kRetired) {
-      put_retired(spare);
-    } else {
-      put_full(size_class, spare);
-    }
+  if (spare != nullptr && spare->count == blocks_per_chunk(size_class)) {
+    put_full(size_class, spare);
     spare = nullptr;
   }
   if (spare == nullptr) {
@@ -356,34 +281,6 @@ void release(void* block, std::size_t size) noexcept {
   poison(block, kClassSizes[size_class]);
 }
 
-void retire(SpanData* span) noexcept {
-  if (span == nullptr) return;
-  if (t_cache_gone) {
-    delete span;
-    return;
-  }
-  ThreadCache& cache = thread_cache();
-  Chunk* current = cache.current[kRetired];
-  if ((current == nullptr || current->count == kChunkCapacity) &&
-      !make_room(cache, kRetired)) {
-    delete span;
-    return;
-  }
-  current = cache.current[kRetired];
-  current->blocks[current->count++] = span;
-}
-
-void share_retired() noexcept {
-  if (t_cache_gone) return;
-  ThreadCache& cache = thread_cache();
-  for (Chunk** local : {&cache.current[kRetired], &cache.spare[kRetired]}) {
-    if (*local != nullptr && (*local)->count != 0) {
-      put_retired(*local);
-      *local = nullptr;
-    }
-  }
-}
-
 std::size_t shared_bytes() noexcept {
   Shared& pool = shared();
   std::lock_guard<std::mutex> lock(pool.mutex);
@@ -392,11 +289,6 @@ std::size_t shared_bytes() noexcept {
 
 void trim() noexcept {
   Shared& pool = shared();
-  // Retired objects first: destroying them frees blocks.
-  while (Chunk* retired = take_retired()) {
-    destroy_all(*retired);
-    put_empty(retired);
-  }
   Chunk* lists[kClassCount + 1];
   {
     std::lock_guard<std::mutex> lock(pool.mutex);

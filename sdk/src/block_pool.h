@@ -1,19 +1,17 @@
 // block_pool: recycles span memory between the thread that frees it and the
 // threads that allocate it. Internal to the SDK. Thread-safe.
 //
-// A span is allocated by the thread that starts it and, with a batch
-// processor, freed by the worker thread after the export. Handing every such
-// block back to glibc's malloc from the worker makes both threads contend on
-// the allocator's arena lock and bounce its cache lines: several hundred ns
-// per span on the producer. Instead, each thread keeps freed blocks in a
-// small cache per size class: a chunk records the addresses of up to 64
-// blocks (about 64 KiB), and a full chunk moves to a shared list in one
-// locked step, from which an allocating thread takes it whole: one lock per
-// chunk, not per span. The addresses are kept in the chunk, not in the
-// blocks, so the freeing thread never writes to a span's memory. Better
-// still, a batch worker does not destroy the spans it exported: it retires
-// them (retire()), and a producing thread destroys them when it runs out of
-// blocks, so their memory is freed and reused where it was written.
+// A span is allocated by the thread that starts it and may be freed by
+// another: with a batch processor, by whichever producing thread reclaims
+// it after the export (the worker itself never does; see BoundedQueue).
+// Handing such blocks back to glibc's malloc from another thread makes the
+// threads contend on the allocator's arena lock and bounce its cache
+// lines: several hundred ns per span. Instead, each thread keeps freed
+// blocks in a small cache per size class: a chunk records the addresses of
+// up to 64 blocks (about 64 KiB), and a full chunk moves to a shared list
+// in one locked step, from which an allocating thread takes it whole: one
+// lock per chunk, not per span. The addresses are kept in the chunk, not in
+// the blocks, so the freeing thread never writes to a span's memory.
 //
 // Size classes run from 512 bytes to 64 KiB, two per power of two; larger
 // requests go to the heap. Memory held is bounded: at most two chunks per
@@ -25,10 +23,6 @@
 #pragma once
 
 #include <cstddef>
-
-namespace weft::sdk {
-struct SpanData;
-}  // namespace weft::sdk
 
 namespace weft::sdk::block_pool {
 
@@ -46,23 +40,10 @@ void* allocate(std::size_t size) noexcept;
 // Gives back a block from allocate(size), with the same `size`; any thread.
 void release(void* block, std::size_t size) noexcept;
 
-// Deferred destruction of finished spans, whose memory comes from the
-// pool: `span` is destroyed by a thread that next runs out of blocks, so
-// that a batch worker which only read a span never brings its memory over
-// to its own core. Retired spans wait in the retiring thread's cache (until
-// share_retired()) and in at most 16 shared chunks of 64; beyond that they
-// are destroyed at once, by the retiring thread.
-void retire(SpanData* span) noexcept;
-
-// Moves this thread's retired spans to the shared list, where allocating
-// threads find them (the batch worker calls it before it sleeps).
-void share_retired() noexcept;
-
 // Bytes waiting in the shared list (not in thread caches).
 std::size_t shared_bytes() noexcept;
 
-// Destroys the retired spans of the shared list and returns every block of
-// the shared list to the heap.
+// Returns every block of the shared list to the heap.
 void trim() noexcept;
 
 }  // namespace weft::sdk::block_pool

@@ -1,20 +1,16 @@
 // Tests of the block pool that recycles span memory between threads: size
 // classes, blocks freed on one thread reused by another, the bound on what
-// the shared list keeps, retired spans destroyed by the thread that next
-// needs memory, and (under AddressSanitizer) pooled blocks that stay
-// poisoned.
+// the shared list keeps, and (under AddressSanitizer) pooled blocks that
+// stay poisoned.
 #include "block_pool.h"
 
 #include <catch2/catch.hpp>
 #include <cstring>
-#include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
 
 #include "recording_span.h"
-#include "weft/sdk/span_data.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WEFT_TEST_ASAN 1
@@ -52,43 +48,6 @@ void release_elsewhere(const std::vector<void*>& blocks, std::size_t size) {
   std::thread([&] {
     for (void* block : blocks) pool::release(block, size);
   }).join();
-}
-
-// Which threads destroyed how many Probe spans.
-struct Destructions {
-  std::mutex mutex;
-  std::map<std::thread::id, int> by_thread;
-
-  int on(std::thread::id thread) {
-    std::lock_guard<std::mutex> lock(mutex);
-    return by_thread[thread];
-  }
-  int total() {
-    std::lock_guard<std::mutex> lock(mutex);
-    int sum = 0;
-    for (const auto& entry : by_thread) sum += entry.second;
-    return sum;
-  }
-};
-
-struct Probe final : weft::sdk::SpanData {
-  explicit Probe(Destructions& d) : destructions(d) {}
-  ~Probe() override {
-    std::lock_guard<std::mutex> lock(destructions.mutex);
-    ++destructions.by_thread[std::this_thread::get_id()];
-  }
-  Destructions& destructions;
-};
-
-// Retires `count` Probes on a thread of its own, which then exits; returns
-// its id.
-std::thread::id retire_elsewhere(int count, Destructions& destructions) {
-  std::thread::id id;
-  std::thread([&] {
-    id = std::this_thread::get_id();
-    for (int i = 0; i < count; ++i) pool::retire(new Probe(destructions));
-  }).join();
-  return id;
 }
 
 }  // namespace
@@ -152,59 +111,6 @@ TEST_CASE("blocks larger than the largest class come from the heap",
   const std::vector<void*> blocks = allocate_elsewhere(4, size);
   release_elsewhere(blocks, size);
   CHECK(pool::shared_bytes() == 0);
-}
-
-TEST_CASE("a retired span is destroyed by the next thread that needs memory",
-          "[block_pool]") {
-  pool::trim();
-  Destructions destructions;
-  retire_elsewhere(64, destructions);
-  CHECK(destructions.total() == 0);  // waiting in the shared list
-
-  int before = -1;
-  int after = -1;
-  std::thread([&] {
-    before = destructions.total();
-    // A fresh thread's cache is empty: it destroys retired spans first.
-    void* block = pool::allocate(40000);
-    after = destructions.on(std::this_thread::get_id());
-    pool::release(block, 40000);
-  }).join();
-  CHECK(before == 0);
-  CHECK(after == 64);
-  pool::trim();
-  CHECK(destructions.total() == 64);
-}
-
-TEST_CASE("retired spans past the shared limit are destroyed where retired",
-          "[block_pool]") {
-  pool::trim();
-  Destructions destructions;
-  // The shared list keeps 16 chunks of 64; the retiring thread destroys
-  // the chunks that find it full, and its last two when it exits.
-  const std::thread::id retiring = retire_elsewhere(20 * 64, destructions);
-  CHECK(destructions.on(retiring) == 4 * 64);
-  pool::trim();
-  CHECK(destructions.on(std::this_thread::get_id()) == 16 * 64);
-  CHECK(destructions.total() == 20 * 64);
-}
-
-TEST_CASE("share_retired hands a thread's retired spans to the others",
-          "[block_pool]") {
-  pool::trim();
-  Destructions destructions;
-  int destroyed_meanwhile = -1;
-  std::thread([&] {
-    for (int i = 0; i < 10; ++i) pool::retire(new Probe(destructions));
-    pool::share_retired();
-    std::thread([] {
-      void* block = pool::allocate(40000);
-      pool::release(block, 40000);
-    }).join();
-    // This thread still runs: only share_retired() handed them over.
-    destroyed_meanwhile = destructions.total();
-  }).join();
-  CHECK(destroyed_meanwhile == 10);
 }
 
 #ifdef WEFT_TEST_ASAN
