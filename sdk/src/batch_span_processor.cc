@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "bounded_queue.h"
 #include "sharded_counter.h"
@@ -238,6 +239,8 @@ class BatchSpanProcessor final : public SpanProcessor {
     SpanBatch batch;
     try {
       batch.reserve(options_.max_export_batch_size);
+      sent_.reserve(options_.max_export_batch_size);
+      left_.reserve(options_.max_export_batch_size);
     } catch (...) {
     }
     std::unique_lock<std::mutex> lock(mutex_);
@@ -295,14 +298,10 @@ class BatchSpanProcessor final : public SpanProcessor {
       }
       if (batch.empty()) return;
       const std::size_t count = batch.size();
-      const std::uint64_t first = queue_.next() - count;
+      sent_.clear();
+      for (const auto& span : batch) sent_.push_back(span.get());
       const ExportResult result = exporter_->export_spans(batch);
-      // What the exporter left stays in the queue's cells until a thread
-      // that starts spans reclaims it (see on_end).
-      for (std::size_t i = 0; i < count; ++i) {
-        if (batch[i] == nullptr) queue_.mark_taken(first + i);
-        batch[i].release();
-      }
+      hand_back(batch);
       queue_.release_popped();
       (result == ExportResult::kSuccess ? exported_ : failed_)
           .fetch_add(count, std::memory_order_relaxed);
@@ -312,6 +311,40 @@ class BatchSpanProcessor final : public SpanProcessor {
                 std::to_string(count) + " spans were not delivered");
       }
     }
+  }
+
+  // After an export of the spans `sent_` (popped last, in order): what the
+  // exporter left in `batch` stays in the queue's cells until a thread that
+  // starts spans reclaims it (see on_end); cells of spans it took are
+  // marked. The exporter may also have reordered, removed or (oddly) added
+  // spans: spans it added are destroyed here.
+  void hand_back(SpanBatch& batch) noexcept {
+    const std::uint64_t first = queue_.next() - sent_.size();
+    bool untouched = batch.size() == sent_.size();
+    for (std::size_t i = 0; untouched && i < batch.size(); ++i) {
+      untouched = batch[i].get() == sent_[i];
+    }
+    if (!untouched) {
+      // left_ holds what remains, sorted; sent_ is sorted after its use.
+      left_.clear();
+      for (auto& span : batch) {
+        if (span != nullptr) left_.push_back(span.get());
+      }
+      std::sort(left_.begin(), left_.end());
+      for (std::size_t i = 0; i < sent_.size(); ++i) {
+        if (!std::binary_search(left_.begin(), left_.end(), sent_[i])) {
+          queue_.mark_taken(first + i);
+        }
+      }
+      std::sort(sent_.begin(), sent_.end());
+      for (auto& span : batch) {
+        if (span != nullptr &&
+            !std::binary_search(sent_.begin(), sent_.end(), span.get())) {
+          span.reset();  // not from the queue: nobody would reclaim it
+        }
+      }
+    }
+    for (auto& span : batch) span.release();
   }
 
   // Destroys a chunk of exported spans; how many queue cells it freed.
@@ -367,6 +400,10 @@ class BatchSpanProcessor final : public SpanProcessor {
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> failed_{0};
 
+  // The worker's: the spans of the export in progress, and what the
+  // exporter left of them (see hand_back).
+  std::vector<SpanData*> sent_;
+  std::vector<SpanData*> left_;
   const unsigned cpus_ = std::max(1u, std::thread::hardware_concurrency());
   std::thread worker_;  // last: starts after every member above exists
 };

@@ -6,6 +6,7 @@
 //
 // The FakeExporter's gate holds an export in progress, so that the queue
 // fills deterministically; waits are on conditions with deadlines.
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -507,8 +508,9 @@ TEST_CASE(
 
 namespace {
 
-// Keeps every other span it exports (takes it out of the batch) and counts
-// the spans destroyed, through a destructor of their own.
+// Keeps every other span it exports (takes it out of the batch, which it
+// also reverses and shrinks) and counts the spans destroyed, through a
+// destructor of their own.
 struct KeepingExporter final : weft::sdk::SpanExporter {
   struct Counted final : SpanData {
     explicit Counted(std::atomic<int>& destroyed) : destroyed(destroyed) {}
@@ -519,9 +521,13 @@ struct KeepingExporter final : weft::sdk::SpanExporter {
   weft::sdk::ExportResult export_spans(
       weft::sdk::SpanBatch& spans) noexcept override {
     std::lock_guard<std::mutex> lock(mutex);
+    // Reorders and shrinks the batch too: what the processor gets back is
+    // a permutation of part of what it sent.
+    std::reverse(spans.begin(), spans.end());
     for (std::size_t i = 0; i < spans.size(); i += 2) {
       kept.push_back(std::move(spans[i]));
     }
+    spans.erase(std::remove(spans.begin(), spans.end(), nullptr), spans.end());
     return weft::sdk::ExportResult::kSuccess;
   }
   bool shutdown(std::chrono::milliseconds) noexcept override { return true; }
