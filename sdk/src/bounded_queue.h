@@ -65,7 +65,9 @@ class BoundedQueue {
     std::uint64_t position = tail_.load(std::memory_order_relaxed);
     while (true) {
       head = head_.load(std::memory_order_acquire);
-      if (head > position) {
+      const std::uint64_t reclaimed =
+          reclaimed_.load(std::memory_order_acquire);
+      if (head > position || reclaimed > position) {
         // Other producers and the consumer moved on since `position` was
         // read: it is not a sign of a full queue.
         position = tail_.load(std::memory_order_relaxed);
@@ -73,8 +75,7 @@ class BoundedQueue {
       }
       // The published head trails the consumer, and cells free up when
       // reclaimed: neither bound is ever exceeded.
-      if (position - head >= capacity_ ||
-          position - reclaimed_.load(std::memory_order_acquire) >= slots_) {
+      if (position - head >= capacity_ || position - reclaimed >= slots_) {
         return false;
       }
       if (tail_.compare_exchange_weak(position, position + 1,
