@@ -1,7 +1,7 @@
 // ShardedCounter: a counter that many threads add to without a locked
-// instruction or a shared cache line, and this_thread_shard(), which
-// spreads other per-thread state. Internal to the SDK. Thread-safe; load()
-// is a relaxed sum.
+// instruction or a shared cache line, and this_thread_slot(), the slot a
+// thread owns (also used to tell producing threads apart). Internal to the
+// SDK. Thread-safe; load() is an acquire sum.
 #pragma once
 
 #include <atomic>
@@ -9,17 +9,6 @@
 #include <cstdint>
 
 namespace weft::sdk {
-
-constexpr std::size_t kShards = 16;
-
-// This thread's shard, in [0, kShards): threads take turns, so that a few
-// busy threads rarely share one.
-inline std::size_t this_thread_shard() noexcept {
-  static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t index =
-      next.fetch_add(1, std::memory_order_relaxed) % kShards;
-  return index;
-}
 
 // Threads that own a counter slot at once; later threads share one slot.
 constexpr std::size_t kThreadSlots = 64;
