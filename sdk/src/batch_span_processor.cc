@@ -35,12 +35,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     shutdown(options_.export_timeout);
     worker_.join();
     // A span whose on_end raced with shutdown's last drain: counted.
-    while (SpanData* span = queue_.pop()) {
-      queue_.mark_taken(queue_.next() - 1);  // freed here, not reclaimed
-      delete span;
-      note_dropped(1);
-    }
-    queue_.release_popped();
+    drop_queued();
     while (reclaim_exported() != 0) {
     }
   }
@@ -124,12 +119,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     if (drained) {
       // The worker (the only consumer) has exited: spans that raced with its
       // last drain are counted, not silently freed.
-      while (SpanData* span = queue_.pop()) {
-        queue_.mark_taken(queue_.next() - 1);  // freed here, not reclaimed
-        delete span;
-        note_dropped(1);
-      }
-      queue_.release_popped();
+      drop_queued();
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -345,6 +335,17 @@ class BatchSpanProcessor final : public SpanProcessor {
       }
     }
     for (auto& span : batch) span.release();
+  }
+
+  // Once the worker has exited: frees and counts as dropped what is still
+  // queued (its cells are marked, so that reclaiming skips them).
+  void drop_queued() noexcept {
+    while (SpanData* span = queue_.pop()) {
+      queue_.mark_taken(queue_.next() - 1);
+      delete span;
+      note_dropped(1);
+    }
+    queue_.release_popped();
   }
 
   // Destroys a chunk of exported spans; how many queue cells it freed.
