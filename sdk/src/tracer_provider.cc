@@ -88,43 +88,45 @@ bool all_spans_ended(const ProviderState& state) noexcept {
   return state.spans_ended.load() >= state.spans_started.load();
 }
 
-// Takes the states of the graveyard whose spans have all ended (spans that
-// ended while their state was being orphaned leave it there); the caller
-// holds the lock.
-std::vector<ProviderState*> take_finished_locked(Graveyard& yard) {
+// Destroys the states of the graveyard whose spans have all ended (spans
+// that ended while their state was being orphaned leave it there).
+void sweep_graveyard() noexcept {
   std::vector<ProviderState*> finished;
-  auto& states = yard.states;
-  for (auto it = states.begin(); it != states.end();) {
-    if (all_spans_ended(**it)) {
-      finished.push_back(*it);
-      it = states.erase(it);
-    } else {
-      ++it;
+  {
+    Graveyard& yard = graveyard();
+    std::lock_guard<std::mutex> lock(yard.mutex);
+    auto& states = yard.states;
+    const auto ended = std::stable_partition(
+        states.begin(), states.end(),
+        [](const ProviderState* state) { return !all_spans_ended(*state); });
+    try {
+      finished.assign(ended, states.end());
+    } catch (...) {
+      return;  // out of memory: the next sweep takes them
     }
+    states.erase(ended, states.end());
   }
-  return finished;
+  for (ProviderState* done : finished) delete done;
 }
 
 // The deleter of a ProviderState's shared_ptr: destroys it, or leaves it in
 // the graveyard while spans still record.
 void orphan(ProviderState* state) noexcept {
-  std::vector<ProviderState*> finished;
+  sweep_graveyard();
   {
     Graveyard& yard = graveyard();
     std::lock_guard<std::mutex> lock(yard.mutex);
-    try {
-      finished = take_finished_locked(yard);
-      state->orphaned.store(true, std::memory_order_seq_cst);
-      if (all_spans_ended(*state)) {
-        finished.push_back(state);
-      } else {
+    state->orphaned.store(true, std::memory_order_seq_cst);
+    if (!all_spans_ended(*state)) {
+      try {
         yard.states.push_back(state);
+      } catch (...) {
+        // Out of memory: the state stays alive; its last span frees it.
       }
-    } catch (...) {
-      // Out of memory: the state stays alive (its spans may still end).
+      return;
     }
   }
-  for (ProviderState* done : finished) delete done;
+  delete state;
 }
 
 }  // namespace
@@ -133,13 +135,7 @@ std::shared_ptr<ProviderState> make_provider_state(
     TracerProviderConfig config) {
   // Orphaned states whose last spans ended while they were being orphaned
   // wait for the next orphaning or for this.
-  std::vector<ProviderState*> finished;
-  {
-    Graveyard& yard = graveyard();
-    std::lock_guard<std::mutex> lock(yard.mutex);
-    finished = take_finished_locked(yard);
-  }
-  for (ProviderState* done : finished) delete done;
+  sweep_graveyard();
   auto* state = new ProviderState(std::move(config));
   try {
     return std::shared_ptr<ProviderState>(state, &orphan);
