@@ -28,7 +28,8 @@ class BatchSpanProcessor final : public SpanProcessor {
         // reclaimed (see on_end).
         queue_(options.max_queue_size,
                options.max_export_batch_size +
-                   2 * BoundedQueue<SpanData>::kReclaimAtOnce),
+                   2 * BoundedQueue<SpanData>::kReclaimAtOnce,
+               options.max_export_batch_size),
         worker_([this] { run(); }) {}
 
   ~BatchSpanProcessor() override {
@@ -286,6 +287,7 @@ class BatchSpanProcessor final : public SpanProcessor {
         if (span == nullptr) break;
         batch.emplace_back(span);  // capacity was reserved
       }
+      queue_.publish_popped();
       if (batch.empty()) return;
       const std::size_t count = batch.size();
       sent_.clear();

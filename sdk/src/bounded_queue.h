@@ -28,6 +28,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "prefetch.h"
+
 namespace weft::sdk {
 
 template <class T>
@@ -38,13 +40,19 @@ class BoundedQueue {
  public:
   // At most `capacity` values wait to be popped; `spare` more cells hold
   // values popped and not yet reclaimed (with spare 0, those count against
-  // the capacity). With spare cells, the ring is a power of two.
-  explicit BoundedQueue(std::size_t capacity, std::size_t spare = 0)
+  // the capacity). With spare cells, the ring is a power of two. The
+  // consumer publishes its position every `publish_every` pops (by default
+  // a sixteenth of the capacity, at most 64), whenever it runs dry, and on
+  // publish_popped(): each time costs the next push a cache miss.
+  explicit BoundedQueue(std::size_t capacity, std::size_t spare = 0,
+                        std::size_t publish_every = 0)
       : capacity_(capacity < 1 ? 1 : capacity),
         slots_(spare == 0 ? capacity_ : round_up(capacity_ + spare)),
         power_of_two_((slots_ & (slots_ - 1)) == 0),
         shift_(log2(slots_)),
-        publish_every_(std::min<std::size_t>(64, (capacity_ + 15) / 16)),
+        publish_every_(publish_every != 0
+                           ? publish_every
+                           : std::min<std::size_t>(64, (capacity_ + 15) / 16)),
         cells_(new std::atomic<std::uintptr_t>[slots_]) {
     // Lap 0 expects parity 0: no cell is ready.
     for (std::size_t i = 0; i < slots_; ++i) {
@@ -84,6 +92,12 @@ class BoundedQueue {
       }
     }
     const std::uintptr_t bits = reinterpret_cast<std::uintptr_t>(value);
+    // Once per line of cells: the line kPrefetchAhead cells on, which the
+    // consumer read a lap ago, is fetched owned now (see prefetch.h), long
+    // before a producer writes it.
+    if (position % kCellsPerLine == 0) {
+      prefetch_for_write(&cells_[index_of(position + kPrefetchAhead)]);
+    }
     cells_[index_of(position)].store(bits | lap_parity(position),
                                      std::memory_order_release);
     tail = position + 1;
@@ -104,6 +118,9 @@ class BoundedQueue {
     if (next_ - published_ >= publish_every_) publish(next_);
     return value_of(bits);
   }
+
+  // Consumer: makes the position of the last pop() visible to producers.
+  void publish_popped() noexcept { publish(next_); }
 
   // The consumer's position: the next pop() takes this one.
   std::uint64_t next() const noexcept { return next_; }
@@ -169,6 +186,9 @@ class BoundedQueue {
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:
+  static constexpr std::size_t kCellsPerLine = 64 / sizeof(std::uintptr_t);
+  static constexpr std::uint64_t kPrefetchAhead = 8 * kCellsPerLine;
+
   // Cell bits besides the address: the lap's parity, and the taken mark.
   static constexpr std::uintptr_t kTaken = 2;
   static T* value_of(std::uintptr_t bits) noexcept {
@@ -208,12 +228,13 @@ class BoundedQueue {
   const std::size_t publish_every_;
   const std::unique_ptr<std::atomic<std::uintptr_t>[]> cells_;
   alignas(64) std::atomic<std::uint64_t> tail_{0};
+  // What the consumer writes and producers read, on a line of its own:
+  // producers miss it once after each write.
   alignas(64) std::atomic<std::uint64_t> head_{0};
-  // Beside the head: producers read both on each push; each is written
-  // about once per batch.
-  std::atomic<std::uint64_t> released_{0};   // consumer: may be reclaimed
-  std::atomic<std::uint64_t> reclaimed_{0};  // cells free again below this
-  std::atomic<bool> reclaiming_{false};      // a thread is reclaiming
+  std::atomic<std::uint64_t> released_{0};  // consumer: may be reclaimed
+  // What reclaiming producers write, on a line the consumer never touches.
+  alignas(64) std::atomic<std::uint64_t> reclaimed_{0};  // cells free below
+  std::atomic<bool> reclaiming_{false};  // a thread is reclaiming
   // The consumer's own: its position and the last one it published.
   alignas(64) std::uint64_t next_ = 0;
   std::uint64_t published_ = 0;
