@@ -7,6 +7,8 @@
 #include <random>
 #include <thread>
 
+#include "builtin_fast_paths.h"
+
 namespace weft::sdk {
 namespace {
 
@@ -47,45 +49,65 @@ std::uint64_t splitmix(std::uint64_t& x) noexcept {
   t_seeded = true;
 }
 
-std::uint64_t next_random() noexcept {
+// Fills `words` with the next random words; the state is loaded and stored
+// once for all of them.
+template <std::size_t N>
+void next_random(std::uint64_t (&words)[N]) noexcept {
   if (!t_seeded) seed_this_thread();
-  std::uint64_t* const state = t_state;
-  const std::uint64_t result = rotl(state[0] + state[3], 23) + state[0];
-  const std::uint64_t t = state[1] << 17;
-  state[2] ^= state[0];
-  state[3] ^= state[1];
-  state[1] ^= state[2];
-  state[0] ^= state[3];
-  state[2] ^= t;
-  state[3] = rotl(state[3], 45);
-  return result;
+  std::uint64_t s0 = t_state[0];
+  std::uint64_t s1 = t_state[1];
+  std::uint64_t s2 = t_state[2];
+  std::uint64_t s3 = t_state[3];
+  for (std::uint64_t& word : words) {
+    word = rotl(s0 + s3, 23) + s0;
+    const std::uint64_t t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 45);
+  }
+  t_state[0] = s0;
+  t_state[1] = s1;
+  t_state[2] = s2;
+  t_state[3] = s3;
+}
+
+// The bytes are random, so their order does not matter: the words are
+// copied as they are. An all-zero id (invalid) is drawn again.
+TraceId trace_id_of(const std::uint64_t* words) noexcept {
+  std::array<std::uint8_t, 16> bytes;
+  std::memcpy(bytes.data(), words, bytes.size());
+  return TraceId(bytes);
+}
+
+SpanId span_id_of(std::uint64_t word) noexcept {
+  std::array<std::uint8_t, 8> bytes;
+  std::memcpy(bytes.data(), &word, bytes.size());
+  return SpanId(bytes);
+}
+
+TraceId random_trace_id() noexcept {
+  std::uint64_t words[2];
+  do {
+    next_random(words);
+  } while ((words[0] | words[1]) == 0);
+  return trace_id_of(words);
+}
+
+SpanId random_span_id() noexcept {
+  std::uint64_t word[1];
+  do {
+    next_random(word);
+  } while (word[0] == 0);
+  return span_id_of(word[0]);
 }
 
 class RandomIdGenerator final : public IdGenerator {
  public:
-  // The bytes are random, so their order does not matter: the words are
-  // copied as they are.
-  TraceId new_trace_id() noexcept override {
-    std::uint64_t words[2];
-    do {
-      words[0] = next_random();
-      words[1] = next_random();
-    } while ((words[0] | words[1]) == 0);
-    std::array<std::uint8_t, 16> bytes;
-    std::memcpy(bytes.data(), words, sizeof(words));
-    return TraceId(bytes);
-  }
-
-  SpanId new_span_id() noexcept override {
-    std::uint64_t word;
-    do {
-      word = next_random();
-    } while (word == 0);
-    std::array<std::uint8_t, 8> bytes;
-    std::memcpy(bytes.data(), &word, sizeof(word));
-    return SpanId(bytes);
-  }
-
+  TraceId new_trace_id() noexcept override { return random_trace_id(); }
+  SpanId new_span_id() noexcept override { return random_span_id(); }
   bool trace_ids_are_random() const noexcept override { return true; }
 };
 
@@ -94,6 +116,24 @@ class RandomIdGenerator final : public IdGenerator {
 std::shared_ptr<IdGenerator> make_random_id_generator() {
   static const auto generator = std::make_shared<RandomIdGenerator>();
   return generator;
+}
+
+bool is_builtin_random_id_generator(const IdGenerator& generator) noexcept {
+  return dynamic_cast<const RandomIdGenerator*>(&generator) != nullptr;
+}
+
+void new_random_ids(TraceId* trace_id, SpanId& span_id) noexcept {
+  if (trace_id == nullptr) {
+    span_id = random_span_id();
+    return;
+  }
+  // A root span: three words at once (a zero id is all but impossible, and
+  // then drawn again).
+  std::uint64_t words[3];
+  next_random(words);
+  *trace_id =
+      (words[0] | words[1]) != 0 ? trace_id_of(words) : random_trace_id();
+  span_id = words[2] != 0 ? span_id_of(words[2]) : random_span_id();
 }
 
 }  // namespace weft::sdk

@@ -11,13 +11,17 @@
 #include <tuple>
 #include <vector>
 
+#include "builtin_fast_paths.h"
 #include "sharded_counter.h"
 #include "weft/sdk/tracer_provider.h"
 
 namespace weft::sdk {
 
 struct ProviderState {
-  explicit ProviderState(TracerProviderConfig c) : config(std::move(c)) {}
+  explicit ProviderState(TracerProviderConfig c)
+      : config(std::move(c)),
+        builtin_sampler(classify_sampler(*config.sampler())),
+        builtin_ids(is_builtin_random_id_generator(*config.id_generator())) {}
 
   // Hands an ended, sampled span to every processor (the last one gets the
   // original, the others copies).
@@ -29,6 +33,10 @@ struct ProviderState {
   void end_span() noexcept;
 
   const TracerProviderConfig config;
+  // The configuration's sampler and ID generator when they are built-in
+  // ones (see builtin_fast_paths.h).
+  const BuiltinSampler builtin_sampler;
+  const bool builtin_ids;
   // The identities (resource + scope) of the tracers handed out; spans point
   // at them, so they are declared before (destroyed after) the processors.
   std::mutex identities_mutex;

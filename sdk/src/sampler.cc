@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "builtin_fast_paths.h"
+
 namespace weft::sdk {
 namespace {
 
@@ -56,6 +58,11 @@ class TraceIdRatioSampler final : public Sampler {
   std::uint64_t bound_;
 };
 
+template <class Kind>
+bool is_a(const std::shared_ptr<Sampler>& sampler) noexcept {
+  return dynamic_cast<const Kind*>(sampler.get()) != nullptr;
+}
+
 class ParentBasedSampler final : public Sampler {
  public:
   explicit ParentBasedSampler(ParentBasedSamplers samplers)
@@ -88,6 +95,15 @@ class ParentBasedSampler final : public Sampler {
     return delegate.should_sample(parameters);
   }
 
+  // True with the root and every delegate of their default kind.
+  bool is_parent_based_always_on() const noexcept {
+    return is_a<AlwaysOnSampler>(samplers_.root) &&
+           is_a<AlwaysOnSampler>(samplers_.remote_parent_sampled) &&
+           is_a<AlwaysOffSampler>(samplers_.remote_parent_not_sampled) &&
+           is_a<AlwaysOnSampler>(samplers_.local_parent_sampled) &&
+           is_a<AlwaysOffSampler>(samplers_.local_parent_not_sampled);
+  }
+
   std::string description() const override {
     return "ParentBased{root=" + samplers_.root->description() +
            ",remoteParentSampled=" +
@@ -105,6 +121,17 @@ class ParentBasedSampler final : public Sampler {
 };
 
 }  // namespace
+
+BuiltinSampler classify_sampler(const Sampler& sampler) noexcept {
+  if (dynamic_cast<const AlwaysOnSampler*>(&sampler) != nullptr) {
+    return BuiltinSampler::kAlwaysOn;
+  }
+  const auto* parent_based = dynamic_cast<const ParentBasedSampler*>(&sampler);
+  if (parent_based != nullptr && parent_based->is_parent_based_always_on()) {
+    return BuiltinSampler::kParentBasedAlwaysOn;
+  }
+  return BuiltinSampler::kOther;
+}
 
 std::shared_ptr<Sampler> make_always_on_sampler() {
   static const auto sampler = std::make_shared<AlwaysOnSampler>();

@@ -31,16 +31,30 @@ class SdkTracer final : public weft::Tracer {
       return Span(parent);
     }
     const bool has_parent = parent.is_valid();
-    IdGenerator& ids = *config.id_generator();
-    const TraceId trace_id =
-        has_parent ? parent.trace_id() : ids.new_trace_id();
-    const SpanId span_id = ids.new_span_id();
-    SamplingResult sampling = config.sampler()->should_sample(
-        {parent, trace_id, name, options.kind, attributes, options.links});
+    TraceId trace_id = parent.trace_id();
+    SpanId span_id;
+    bool random_trace_id = true;
+    if (provider_->builtin_ids) {
+      new_random_ids(has_parent ? nullptr : &trace_id, span_id);
+    } else {
+      IdGenerator& ids = *config.id_generator();
+      if (!has_parent) trace_id = ids.new_trace_id();
+      span_id = ids.new_span_id();
+      random_trace_id = ids.trace_ids_are_random();
+    }
+    SamplingResult sampling;
+    if (provider_->builtin_sampler != BuiltinSampler::kOther) {
+      sampling.decision = builtin_samples(provider_->builtin_sampler, parent)
+                              ? SamplingDecision::kRecordAndSample
+                              : SamplingDecision::kDrop;
+    } else {
+      sampling = config.sampler()->should_sample(
+          {parent, trace_id, name, options.kind, attributes, options.links});
+    }
     // The W3C random flag belongs to the trace id: children inherit it.
     TraceFlags flags =
         has_parent ? TraceFlags(parent.flags().bits() & TraceFlags::kRandom)
-                   : TraceFlags().with_random(ids.trace_ids_are_random());
+                   : TraceFlags().with_random(random_trace_id);
     flags = flags.with_sampled(sampling.decision ==
                                SamplingDecision::kRecordAndSample);
     SpanContext context(

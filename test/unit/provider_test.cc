@@ -473,6 +473,22 @@ TEST_CASE("generated ids are valid and unique across threads", "[provider]") {
   CHECK(test.take_all().size() == kThreads * kSpans);
 }
 
+TEST_CASE("children get their parent's trace id and span ids of their own",
+          "[provider]") {
+  TestProvider test;
+  const SpanContext parent = make_context(7, 9, TraceFlags(0x01), true);
+  std::set<std::string> span_ids;
+  for (int i = 0; i < 1000; ++i) {
+    auto child =
+        test.tracer->start_span("c", StartSpanOptions().with_parent(parent));
+    CHECK(child.context().trace_id() == parent.trace_id());
+    CHECK(child.context().span_id().is_valid());
+    CHECK(child.context().span_id() != parent.span_id());
+    span_ids.insert(child.context().span_id().to_hex());
+  }
+  CHECK(span_ids.size() == 1000);
+}
+
 TEST_CASE(
     "spans ended on several threads all reach a batch processor by force_flush",
     "[provider]") {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "builtin_fast_paths.h"
 #include "fake_sampler.h"
 #include "test_provider.h"
 
@@ -363,4 +364,67 @@ TEST_CASE("an unsampled parent makes the default sampler drop its children",
   CHECK(span.context().trace_id() == parent.trace_id());
   CHECK(span.context().span_id() != parent.span_id());
   CHECK(span.context().is_valid());
+}
+
+// The provider recognizes always_on and the default parent_based(always_on)
+// and decides for them without calling them (builtin_fast_paths.h); every
+// other sampler is asked. Either way, a span must get the decision the
+// sampler's should_sample gives.
+TEST_CASE("spans get the decision their sampler gives, built-in or not",
+          "[sampler]") {
+  using weft::sdk::BuiltinSampler;
+  struct Row {
+    int line;
+    std::shared_ptr<weft::sdk::Sampler> sampler;
+    BuiltinSampler shortcut;
+  };
+  weft::sdk::ParentBasedSamplers custom_delegate;
+  custom_delegate.root = weft::sdk::make_always_on_sampler();
+  custom_delegate.local_parent_not_sampled =
+      weft::sdk::make_always_on_sampler();
+  const Row row = GENERATE_COPY(values<Row>({
+      {__LINE__, weft::sdk::make_always_on_sampler(),
+       BuiltinSampler::kAlwaysOn},
+      {__LINE__,
+       weft::sdk::make_parent_based_sampler(
+           weft::sdk::make_always_on_sampler()),
+       BuiltinSampler::kParentBasedAlwaysOn},
+      {__LINE__, weft::sdk::make_parent_based_sampler(nullptr),
+       BuiltinSampler::kParentBasedAlwaysOn},
+      {__LINE__, weft::sdk::make_always_off_sampler(), BuiltinSampler::kOther},
+      {__LINE__,
+       weft::sdk::make_parent_based_sampler(
+           weft::sdk::make_always_off_sampler()),
+       BuiltinSampler::kOther},
+      {__LINE__,
+       weft::sdk::make_parent_based_sampler(
+           weft::sdk::make_trace_id_ratio_sampler(0.5)),
+       BuiltinSampler::kOther},
+      {__LINE__, weft::sdk::make_parent_based_sampler(custom_delegate),
+       BuiltinSampler::kOther},
+  }));
+  CAPTURE(row.line);
+  CHECK(weft::sdk::classify_sampler(*row.sampler) == row.shortcut);
+
+  weft::sdk::TracerProviderOptions options;
+  options.sampler = row.sampler;
+  TestProvider test(std::move(options));
+  const std::vector<SpanContext> parents = {
+      SpanContext(),
+      make_context(3, 4, TraceFlags(TraceFlags::kSampled), false),
+      make_context(3, 4, TraceFlags(0), false),
+      make_context(3, 4, TraceFlags(TraceFlags::kSampled), true),
+      make_context(3, 4, TraceFlags(0), true),
+  };
+  for (const SpanContext& parent : parents) {
+    CAPTURE(parent.is_valid(), parent.is_sampled(), parent.is_remote());
+    auto span = test.tracer->start_span(
+        "s", parent.is_valid() ? StartSpanOptions().with_parent(parent)
+                               : StartSpanOptions().as_root());
+    const SamplingDecision expected =
+        decide(*row.sampler, span.context().trace_id(), parent);
+    CHECK(span.is_recording() == (expected != SamplingDecision::kDrop));
+    CHECK(span.context().is_sampled() ==
+          (expected == SamplingDecision::kRecordAndSample));
+  }
 }
