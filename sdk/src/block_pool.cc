@@ -19,10 +19,9 @@
 namespace weft::sdk::block_pool {
 namespace {
 
-constexpr std::size_t kClassSizes[] = {512,   768,   1024,  1536,  2048,
-                                       3072,  4096,  6144,  8192,  12288,
-                                       16384, 24576, 32768, 49152, 65536};
-constexpr std::size_t kClassCount = std::size(kClassSizes);
+using detail::class_of;
+using detail::kClassCount;
+using detail::kClassSizes;
 static_assert(kClassSizes[kClassCount - 1] == kLargestBlock);
 // A chunk holds about 64 KiB of blocks, and at most kChunkCapacity.
 constexpr std::size_t kChunkBytes = 64 * 1024;
@@ -36,14 +35,6 @@ constexpr std::size_t blocks_per_chunk(std::size_t size_class) noexcept {
 }
 
 // The size class of `size`, or kClassCount when it is too large.
-std::size_t class_of(std::size_t size) noexcept {
-  std::size_t size_class = 0;
-  while (size_class < kClassCount && size > kClassSizes[size_class]) {
-    ++size_class;
-  }
-  return size_class;
-}
-
 void poison(void* block, std::size_t size) noexcept {
 #ifdef WEFT_POOL_ASAN
   ASAN_POISON_MEMORY_REGION(block, size);
@@ -247,9 +238,26 @@ std::size_t block_size(std::size_t size) noexcept {
 
 void* allocate(std::size_t size) noexcept {
   const std::size_t size_class = class_of(size);
-  if (size_class == kClassCount || t_cache_gone) {
+  if (size_class == kClassCount) {
     return ::operator new(block_size(size), std::nothrow);
   }
+  return detail::allocate_in_class(size_class);
+}
+
+void release(void* block, std::size_t size) noexcept {
+  const std::size_t size_class = class_of(size);
+  if (size_class == kClassCount) {
+    ::operator delete(block);
+    return;
+  }
+  detail::release_in_class(block, size_class);
+}
+
+namespace detail {
+
+void* allocate_in_class(std::size_t size_class) noexcept {
+  if (t_cache_gone)
+    return ::operator new(kClassSizes[size_class], std::nothrow);
   ThreadCache& cache = thread_cache();
   Chunk* current = cache.current[size_class];
   if ((current == nullptr || current->count == 0) &&
@@ -262,10 +270,9 @@ void* allocate(std::size_t size) noexcept {
   return block;
 }
 
-void release(void* block, std::size_t size) noexcept {
+void release_in_class(void* block, std::size_t size_class) noexcept {
   if (block == nullptr) return;
-  const std::size_t size_class = class_of(size);
-  if (size_class == kClassCount || t_cache_gone) {
+  if (t_cache_gone) {
     ::operator delete(block);
     return;
   }
@@ -280,6 +287,8 @@ void release(void* block, std::size_t size) noexcept {
   current->blocks[current->count++] = block;
   poison(block, kClassSizes[size_class]);
 }
+
+}  // namespace detail
 
 std::size_t shared_bytes() noexcept {
   Shared& pool = shared();

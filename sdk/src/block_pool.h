@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iterator>
 
 namespace weft::sdk::block_pool {
 
@@ -45,5 +46,49 @@ std::size_t shared_bytes() noexcept;
 
 // Returns every block of the shared list to the heap.
 void trim() noexcept;
+
+namespace detail {
+
+inline constexpr std::size_t kClassSizes[] = {
+    512,  768,   1024,  1536,  2048,  3072,  4096, 6144,
+    8192, 12288, 16384, 24576, 32768, 49152, 65536};
+inline constexpr std::size_t kClassCount = std::size(kClassSizes);
+
+// The class of blocks that holds `size` bytes; kClassCount above the
+// largest.
+constexpr std::size_t class_of(std::size_t size) noexcept {
+  std::size_t size_class = 0;
+  while (size_class < kClassCount && size > kClassSizes[size_class]) {
+    ++size_class;
+  }
+  return size_class;
+}
+
+void* allocate_in_class(std::size_t size_class) noexcept;
+void release_in_class(void* block, std::size_t size_class) noexcept;
+
+}  // namespace detail
+
+// allocate() and release() for a size known while compiling (a span's):
+// the class lookup is done by the compiler.
+template <std::size_t Size>
+void* allocate() noexcept {
+  constexpr std::size_t size_class = detail::class_of(Size);
+  if constexpr (size_class == detail::kClassCount) {
+    return allocate(Size);
+  } else {
+    return detail::allocate_in_class(size_class);
+  }
+}
+
+template <std::size_t Size>
+void release(void* block) noexcept {
+  constexpr std::size_t size_class = detail::class_of(Size);
+  if constexpr (size_class == detail::kClassCount) {
+    release(block, Size);
+  } else {
+    detail::release_in_class(block, size_class);
+  }
+}
 
 }  // namespace weft::sdk::block_pool

@@ -22,11 +22,12 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
 
   // Spans live in the block pool: a batch worker frees them, the producing
   // threads reuse the memory (see block_pool.h).
-  static void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    return block_pool::allocate(size);
+  // The class is final: `size` is always sizeof(RecordingSpan).
+  static void* operator new(std::size_t, const std::nothrow_t&) noexcept {
+    return block_pool::allocate<sizeof(RecordingSpan)>();
   }
-  static void operator delete(void* span, std::size_t size) noexcept {
-    block_pool::release(span, size);
+  static void operator delete(void* span, std::size_t) noexcept {
+    block_pool::release<sizeof(RecordingSpan)>(span);
   }
 
   // Fills the span at start: ids, name, kind, time, attributes and links,

@@ -74,6 +74,26 @@ TEST_CASE("block sizes round up to a size class; large ones are exact",
   CHECK(pool::block_size(row.request) == row.block);
 }
 
+TEST_CASE("a size known while compiling takes the same class as at run time",
+          "[block_pool]") {
+  // RecordingSpan allocates with allocate<sizeof(RecordingSpan)>(): a block
+  // of either form is the other's to reuse.
+  void* block = pool::allocate<700>();
+  pool::release(block, 700);
+  CHECK(pool::allocate(700) == block);  // the thread's cache is a stack
+  pool::release<700>(block);
+  CHECK(pool::allocate<768>() == block);  // 700 and 768: one class
+  pool::release<768>(block);
+
+  // Above the largest class, the heap.
+  void* large = pool::allocate<pool::kLargestBlock + 1>();
+  REQUIRE(large != nullptr);
+  pool::release<pool::kLargestBlock + 1>(large);
+  static_assert(pool::detail::class_of(pool::kLargestBlock + 1) ==
+                pool::detail::kClassCount);
+  static_assert(pool::detail::class_of(768) == 1);
+}
+
 TEST_CASE("blocks freed on one thread are reused by threads that allocate",
           "[block_pool]") {
   pool::trim();
