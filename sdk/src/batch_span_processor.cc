@@ -73,7 +73,14 @@ class BatchSpanProcessor final : public SpanProcessor {
     producers_.fetch_or(
         slot < kThreadSlots ? std::uint64_t{1} << slot : kUnslotted,
         std::memory_order_relaxed);
-    if (!wake_requested_.exchange(true, std::memory_order_acq_rel)) {
+    // A worker that is not asleep (watching, exporting, or about to check
+    // the queue before it sleeps; see run()) needs no notification: the
+    // lock and the condition variable would cost this thread cache misses
+    // on lines the worker last wrote. Dekker with the worker: tail_ was
+    // written (seq_cst) above, asleep_ is read here; the worker writes
+    // asleep_ and then reads tail_.
+    if (!wake_requested_.exchange(true, std::memory_order_acq_rel) &&
+        asleep_.load(std::memory_order_seq_cst)) {
       wake_worker();
     }
   }
@@ -246,6 +253,10 @@ class BatchSpanProcessor final : public SpanProcessor {
         lock.lock();
       }
       wake_.wait_for(lock, options_.schedule_delay, [&] {
+        // Set before the queue is looked at (see on_end): a producer that
+        // then finds asleep_ clear has pushed a batch that the check below
+        // sees.
+        asleep_.store(true, std::memory_order_seq_cst);
         // Cleared before the queue is looked at, under the lock: a producer
         // that set the flag while the worker was exporting (its notify went
         // unheard) is seen here through the queue size, and the next
@@ -254,8 +265,9 @@ class BatchSpanProcessor final : public SpanProcessor {
         // while the queue filled and dropped spans.
         wake_requested_.exchange(false, std::memory_order_acq_rel);
         return stop_requested_ || flush_requested_ > flush_completed_ ||
-               queue_.size() >= options_.max_export_batch_size;
+               queue_.size_seq_cst() >= options_.max_export_batch_size;
       });
+      asleep_.store(false, std::memory_order_relaxed);
       const bool stop = stop_requested_;
       const std::uint64_t flush_ticket = flush_requested_;
       lock.unlock();
@@ -391,6 +403,9 @@ class BatchSpanProcessor final : public SpanProcessor {
 
   // Written about once per batch, on a cache line of its own.
   alignas(64) std::atomic<bool> wake_requested_{false};
+  // The worker is in (or entering) its wait on wake_: a producer that
+  // finds a full batch must notify it.
+  std::atomic<bool> asleep_{true};
   // force_flush and shutdown calls so far (ends the worker's watching).
   std::atomic<std::uint64_t> requests_{0};
   // Bit i: a thread of counter slot i filled a batch since the worker last

@@ -382,6 +382,33 @@ TEST_CASE(
   CHECK(batch.processor->stats().spans_dropped == 0);
 }
 
+TEST_CASE("every full batch wakes the worker, whatever it was doing",
+          "[batch]") {
+  // A producer that finds a full batch notifies the worker only when it is
+  // asleep (or going to sleep); otherwise the worker sees the batch itself.
+  // Batches here arrive while it exports, watches, decides to sleep and
+  // sleeps: a lost wake-up would leave a batch for the schedule delay (an
+  // hour) and fail the wait.
+  BatchOptions options = Batch::quiet();
+  options.max_export_batch_size = 4;
+  options.max_queue_size = 64;
+  Batch batch(options);
+  for (std::size_t round = 1; round <= 300; ++round) {
+    batch.end_spans(4);
+    REQUIRE(batch.exporter->wait_until([&](FakeExporterState& s) {
+      return s.span_names.size() == 4 * round;
+    }));
+    // Vary the moment of the next batch against the worker's watching
+    // (a few hundred microseconds after its last export).
+    const auto pause = std::chrono::microseconds(round % 7 * 50);
+    const auto until = std::chrono::steady_clock::now() + pause;
+    while (std::chrono::steady_clock::now() < until) {
+    }
+  }
+  CHECK(batch.exporter->force_flush_calls == 0);
+  CHECK(batch.processor->stats().spans_dropped == 0);
+}
+
 TEST_CASE("a batch never exceeds the queue size", "[batch]") {
   BatchOptions options = Batch::quiet();
   options.max_queue_size = 4;
