@@ -10,16 +10,16 @@
 // share of spans the batch queue dropped.
 //
 // Run: tools/dev bench   (Release, medians of repetitions)
-// Sample run, 2026-11-26 05:52: Debian 12 VM, 2 vCPU Xeon 2.6 GHz, g++ 12
-// -O2 Release, glibc malloc, quiet machine:
-//   W0_noop_start_end_median        2.27 ns   2.27 ns
-//   W1_start_end_median             89.0 ns   88.9 ns  allocs=0 dropped=0.005
-//   W1_simple_processor_median      73.8 ns   73.8 ns  allocs=0 dropped=0
-//   W2_4_attributes_median           123 ns    123 ns  allocs=0 dropped=0.005
-//   W3_32_links_median              1691 ns   1691 ns  allocs=0.09 dropped=0
-//   W4_64_links_32_kept_median      1796 ns   1796 ns  allocs=0.09 dropped=0
-//   W6_4_attributes_2_threads        165 ns    300 ns  dropped=0.053
-//                                    items_per_second=6.06M/s
+// Sample run, 2026-11-26 07:48 (tools/dev bench): Debian 12 VM, 2 vCPU
+// Xeon, g++ 12 -O2 Release, glibc malloc:
+//   W0_noop_start_end_median        2.54 ns   2.54 ns
+//   W1_start_end_median             77.8 ns   77.3 ns  allocs=0 dropped=0.006
+//   W1_simple_processor_median      73.2 ns   73.2 ns  allocs=0 dropped=0
+//   W2_4_attributes_median           115 ns    115 ns  allocs=0 dropped=0.001
+//   W3_32_links_median              1633 ns   1633 ns  allocs=0.09 dropped=0
+//   W4_64_links_32_kept_median      1699 ns   1699 ns  allocs=0.09 dropped=0
+//   W6_4_attributes_2_threads        169 ns    304 ns  dropped=0.066
+//                                    items_per_second=5.93M/s
 // (wall time, CPU time). The ranges over the day are in the README.
 #include <benchmark/benchmark.h>
 
