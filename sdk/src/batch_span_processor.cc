@@ -128,6 +128,11 @@ class BatchSpanProcessor final : public SpanProcessor {
       // The worker (the only consumer) has exited: spans that raced with its
       // last drain are counted, not silently freed.
       drop_queued();
+      // Exported spans waiting for a producer to destroy them: producers no
+      // longer do (stopping_), so they are freed here rather than when the
+      // processor is destroyed.
+      while (reclaim_exported() != 0) {
+      }
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());

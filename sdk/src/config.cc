@@ -194,7 +194,8 @@ std::shared_ptr<Logger> make_logger(const TracerProviderOptions& options,
   return logger;
 }
 
-Timestamp system_now() noexcept { return tick_clock::now().time; }
+// The SDK's own clock (tick_clock: the CPU's counter where it is safe).
+Timestamp sdk_clock_now() noexcept { return tick_clock::now().time; }
 
 }  // namespace
 
@@ -211,7 +212,7 @@ Expected<TracerProviderConfig> finalize_config(
   config.limits_ = make_limits(options, env);
   config.id_generator_ =
       options.id_generator ? options.id_generator : make_random_id_generator();
-  config.clock_ = options.clock ? options.clock : &system_now;
+  config.clock_ = options.clock ? options.clock : &sdk_clock_now;
   config.default_clock_ = options.clock == nullptr;
   return config;
 }

@@ -600,8 +600,11 @@ TEST_CASE(
   }
   CHECK(kept * 2 >= stats.spans_exported);  // half of each batch, rounded up
   CHECK(kept <= stats.spans_exported);
-  processor.reset();  // frees what waits to be reclaimed
-  // Every span not kept was destroyed exactly once; the kept ones go with
-  // the exporter, which the processor owned.
+  REQUIRE(processor->shutdown(kDeadline));
+  // Shutdown frees what waited to be reclaimed: every span not kept was
+  // destroyed exactly once.
+  CHECK(destroyed.load() == produced - static_cast<int>(kept));
+  processor.reset();
+  // The kept ones go with the exporter, which the processor owned.
   CHECK(destroyed.load() == produced);
 }
