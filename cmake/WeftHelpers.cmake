@@ -19,7 +19,8 @@
 #   weft_add_catch_tests(<target>)
 #       One ctest entry per TEST_CASE of a Catch2 executable. In a TSan tree,
 #       test cases tagged [no_tsan] are left out; in an ASan tree, the
-#       entries use cmake/lsan_suppressions.txt; each entry gets a timeout.
+#       entries use cmake/lsan_suppressions.txt; each entry gets a timeout
+#       and fails when it selects no test case.
 
 include_guard(GLOBAL)
 include(GNUInstallDirs)
@@ -110,6 +111,9 @@ function(weft_add_catch_tests target)
     set(environment ENVIRONMENT
       "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/cmake/lsan_suppressions.txt:print_suppressions=0")
   endif()
+  # --warn NoTests: an entry whose name selects no test case fails instead
+  # of passing with "No tests ran" (CMake splits names at ';').
   catch_discover_tests(${target} ${spec}
+    EXTRA_ARGS --warn NoTests
     PROPERTIES TIMEOUT ${WEFT_TEST_TIMEOUT} ${environment})
 endfunction()

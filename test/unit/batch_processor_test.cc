@@ -566,7 +566,7 @@ struct KeepingExporter final : weft::sdk::SpanExporter {
 }  // namespace
 
 TEST_CASE(
-    "spans an exporter keeps stay its own; the rest are destroyed by "
+    "spans an exporter keeps stay its own, and the rest are destroyed by "
     "producers",
     "[batch]") {
   auto owned = std::make_unique<KeepingExporter>();

@@ -52,7 +52,7 @@ void release_elsewhere(const std::vector<void*>& blocks, std::size_t size) {
 
 }  // namespace
 
-TEST_CASE("block sizes round up to a size class; large ones are exact",
+TEST_CASE("block sizes round up to a size class, and large ones are exact",
           "[block_pool]") {
   struct Row {
     int line;
@@ -112,8 +112,9 @@ TEST_CASE("blocks freed on one thread are reused by threads that allocate",
   CHECK(pool::shared_bytes() == 0);
 }
 
-TEST_CASE("the shared list keeps at most its limit; the rest goes to the heap",
-          "[block_pool]") {
+TEST_CASE(
+    "the shared list keeps at most its limit, and the rest goes to the heap",
+    "[block_pool]") {
   pool::trim();
   constexpr std::size_t kBlock = pool::kLargestBlock;
   const std::size_t count = pool::kSharedLimit / kBlock + 8;

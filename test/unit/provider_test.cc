@@ -538,7 +538,7 @@ TEST_CASE("record-only spans reach the processors' on_end unsampled",
   CHECK(test.take_all().empty());
 }
 
-TEST_CASE("spans outlive their provider; the last one to end frees it",
+TEST_CASE("spans outlive their provider, and the last one to end frees it",
           "[provider]") {
   ExporterProvider test(ExporterProvider::Processor::kSimple);
   weft::Span first = test.tracer->start_span("first");
