@@ -75,7 +75,7 @@ void next_random(std::uint64_t (&words)[N]) noexcept {
 }
 
 // The bytes are random, so their order does not matter: the words are
-// copied as they are. An all-zero id (invalid) is drawn again.
+// copied as they are.
 TraceId trace_id_of(const std::uint64_t* words) noexcept {
   std::array<std::uint8_t, 16> bytes;
   std::memcpy(bytes.data(), words, bytes.size());
@@ -88,6 +88,7 @@ SpanId span_id_of(std::uint64_t word) noexcept {
   return SpanId(bytes);
 }
 
+// An all-zero id (invalid) is drawn again.
 TraceId random_trace_id() noexcept {
   std::uint64_t words[2];
   do {
