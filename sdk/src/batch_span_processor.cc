@@ -36,9 +36,7 @@ class BatchSpanProcessor final : public SpanProcessor {
     shutdown(options_.export_timeout);
     worker_.join();
     // A span whose on_end raced with shutdown's last drain: counted.
-    drop_queued();
-    while (reclaim_exported() != 0) {
-    }
+    free_left_over();
   }
 
   void on_end(std::unique_ptr<SpanData> span) noexcept override {
@@ -126,13 +124,9 @@ class BatchSpanProcessor final : public SpanProcessor {
     stopping_.store(true, std::memory_order_relaxed);
     if (drained) {
       // The worker (the only consumer) has exited: spans that raced with its
-      // last drain are counted, not silently freed.
-      drop_queued();
-      // Exported spans waiting for a producer to destroy them: producers no
-      // longer do (stopping_), so they are freed here rather than when the
-      // processor is destroyed.
-      while (reclaim_exported() != 0) {
-      }
+      // last drain are counted, not silently freed, and exported spans are
+      // freed here (producers no longer reclaim them: stopping_).
+      free_left_over();
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -270,7 +264,8 @@ class BatchSpanProcessor final : public SpanProcessor {
         // while the queue filled and dropped spans.
         wake_requested_.exchange(false, std::memory_order_acq_rel);
         return stop_requested_ || flush_requested_ > flush_completed_ ||
-               queue_.size_seq_cst() >= options_.max_export_batch_size;
+               queue_.size(std::memory_order_seq_cst) >=
+                   options_.max_export_batch_size;
       });
       asleep_.store(false, std::memory_order_relaxed);
       const bool stop = stop_requested_;
@@ -365,6 +360,14 @@ class BatchSpanProcessor final : public SpanProcessor {
       note_dropped(1);
     }
     queue_.release_popped();
+  }
+
+  // Once the worker has exited: what is still queued is dropped (and
+  // counted), and the exported spans waiting for a producer are destroyed.
+  void free_left_over() noexcept {
+    drop_queued();
+    while (reclaim_exported() != 0) {
+    }
   }
 
   // Destroys a chunk of exported spans; how many queue cells it freed.

@@ -34,7 +34,6 @@ constexpr std::size_t blocks_per_chunk(std::size_t size_class) noexcept {
   return blocks < kChunkCapacity ? blocks : kChunkCapacity;
 }
 
-// The size class of `size`, or kClassCount when it is too large.
 void poison(void* block, std::size_t size) noexcept {
 #ifdef WEFT_POOL_ASAN
   ASAN_POISON_MEMORY_REGION(block, size);

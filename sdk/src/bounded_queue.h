@@ -87,7 +87,7 @@ class BoundedQueue {
         return false;
       }
       // seq_cst: a consumer that announces it will sleep and then reads
-      // the tail (size_seq_cst) sees this push, or this producer sees the
+      // the tail (size(seq_cst)) sees this push, or this producer sees the
       // announcement (the batch processor's asleep_).
       if (tail_.compare_exchange_weak(position, position + 1,
                                       std::memory_order_seq_cst,
@@ -174,17 +174,12 @@ class BoundedQueue {
            reclaimed_.load(std::memory_order_relaxed);
   }
 
-  // Approximate number of queued values.
-  std::size_t size() const noexcept {
-    const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
-    const std::uint64_t head = head_.load(std::memory_order_relaxed);
-    return tail > head ? static_cast<std::size_t>(tail - head) : 0;
-  }
-
-  // As size(), reading the tail after every earlier seq_cst operation of
-  // this thread (see push()).
-  std::size_t size_seq_cst() const noexcept {
-    const std::uint64_t tail = tail_.load(std::memory_order_seq_cst);
+  // Approximate number of queued values. With `tail_order` seq_cst, the
+  // tail is read after every earlier seq_cst operation of this thread (see
+  // push()).
+  std::size_t size(
+      std::memory_order tail_order = std::memory_order_relaxed) const noexcept {
+    const std::uint64_t tail = tail_.load(tail_order);
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
     return tail > head ? static_cast<std::size_t>(tail - head) : 0;
   }

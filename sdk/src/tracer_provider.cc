@@ -38,9 +38,11 @@ class SdkTracer final : public weft::Tracer {
       new_random_ids(has_parent ? nullptr : &trace_id, span_id);
     } else {
       IdGenerator& ids = *config.id_generator();
-      if (!has_parent) trace_id = ids.new_trace_id();
+      if (!has_parent) {
+        trace_id = ids.new_trace_id();
+        random_trace_id = ids.trace_ids_are_random();  // roots only
+      }
       span_id = ids.new_span_id();
-      random_trace_id = ids.trace_ids_are_random();
     }
     SamplingResult sampling;
     if (provider_->builtin_sampler != BuiltinSampler::kOther) {
