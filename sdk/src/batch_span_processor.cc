@@ -472,6 +472,15 @@ Expected<std::unique_ptr<SpanProcessor>> make_batch_processor(
                      std::to_string(options.max_export_batch_size) +
                      ") must be at least 1"};
   }
+  if (options.max_queue_size > kMaxBatchQueueSize) {
+    log(options.logger, LogLevel::kWarning,
+        "batch processor: a queue of " +
+            std::to_string(options.max_queue_size) +
+            " spans is above the maximum (OTEL_BSP_MAX_QUEUE_SIZE or "
+            "BatchOptions::max_queue_size); using " +
+            std::to_string(kMaxBatchQueueSize));
+    options.max_queue_size = kMaxBatchQueueSize;
+  }
   if (options.schedule_delay.count() <= 0) {
     options.schedule_delay = std::chrono::milliseconds(1);
   }

@@ -10,23 +10,31 @@
 // about as much as a whole span:
 //  - cells are one word, eight to a line, and only producers write them
 //    (the consumer only marks the rare value its user took). A cell holds
-//    the pointer with the parity of its lap around the ring in the low bit,
-//    so the consumer tells a fresh value from last lap's without writing
-//    the cell back. The consumer publishes its position every few pops
-//    (and whenever it runs dry).
+//    the pointer with a bit of its lap around the ring in the low bit (set
+//    on even laps, clear on odd ones), so the consumer tells a fresh value
+//    from last lap's without writing the cell back. The consumer publishes its
+//    position every few pops (and whenever it runs dry).
 //  - A popped value stays in its cell until the consumer releases it
 //    (release_popped(), after the export) and a producer reclaims it
 //    (reclaim(): the producer destroys it where its memory will be reused,
 //    reading addresses from cells it wrote itself). The capacity bounds
 //    the values waiting; spare cells (a batch and a reclaim's worth, for
 //    the batch processor) hold those being exported or not yet reclaimed.
+//  - Memory follows use: the cells come zeroed (a zero cell is "not ready"
+//    on the first lap), a large ring straight from mmap, so pages that no
+//    value has reached yet are never made resident. The batch processor caps
+//    the capacity (kMaxCapacity) so that no setting allocates gigabytes.
 #pragma once
+
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <new>
 
 #include "prefetch.h"
 
@@ -35,7 +43,7 @@ namespace weft::sdk {
 template <class T>
 class BoundedQueue {
   static_assert(alignof(T) >= 4,
-                "the low bits of a T* hold the lap parity and the taken mark");
+                "the low bits of a T* hold the lap bit and the taken mark");
 
  public:
   // At most `capacity` values wait to be popped; `spare` more cells hold
@@ -53,12 +61,7 @@ class BoundedQueue {
         publish_every_(publish_every != 0
                            ? publish_every
                            : std::min<std::size_t>(64, (capacity_ + 15) / 16)),
-        cells_(new std::atomic<std::uintptr_t>[slots_]) {
-    // Lap 0 expects parity 0: no cell is ready.
-    for (std::size_t i = 0; i < slots_; ++i) {
-      cells_[i].store(1, std::memory_order_relaxed);
-    }
-  }
+        cells_(allocate_cells(slots_)) {}
 
   // False when full; `value` stays with the caller then.
   bool push(T* value) noexcept {
@@ -102,7 +105,7 @@ class BoundedQueue {
     if (position % kCellsPerLine == 0) {
       prefetch_for_write(&cells_[index_of(position + kPrefetchAhead)]);
     }
-    cells_[index_of(position)].store(bits | lap_parity(position),
+    cells_[index_of(position)].store(bits | ready_bit(position),
                                      std::memory_order_release);
     tail = position + 1;
     return true;
@@ -114,7 +117,7 @@ class BoundedQueue {
     const std::uint64_t position = next_;
     const std::uintptr_t bits =
         cells_[index_of(position)].load(std::memory_order_acquire);
-    if ((bits & 1) != lap_parity(position)) {
+    if ((bits & 1) != ready_bit(position)) {
       publish(position);  // ran dry: producers see the exact bound
       return nullptr;
     }
@@ -196,7 +199,8 @@ class BoundedQueue {
   static constexpr std::size_t kCellsPerLine = 64 / sizeof(std::uintptr_t);
   static constexpr std::uint64_t kPrefetchAhead = 8 * kCellsPerLine;
 
-  // Cell bits besides the address: the lap's parity, and the taken mark.
+  // Cell bits besides the address: the lap bit (ready_bit), and the taken
+  // mark.
   static constexpr std::uintptr_t kTaken = 2;
   static T* value_of(std::uintptr_t bits) noexcept {
     return reinterpret_cast<T*>(bits & ~std::uintptr_t{3});
@@ -206,10 +210,43 @@ class BoundedQueue {
   std::size_t index_of(std::uint64_t position) const noexcept {
     return power_of_two_ ? position & (slots_ - 1) : position % slots_;
   }
-  std::uintptr_t lap_parity(std::uint64_t position) const noexcept {
+  // The low bit of a cell filled at `position`: 1 on even laps, 0 on odd
+  // ones, so that a zeroed cell is not ready on the first lap.
+  std::uintptr_t ready_bit(std::uint64_t position) const noexcept {
     const std::uint64_t lap =
         power_of_two_ ? position >> shift_ : position / slots_;
-    return static_cast<std::uintptr_t>(lap & 1);
+    return static_cast<std::uintptr_t>(~lap & 1);
+  }
+  // Zeroed cells. A large ring is mapped from the kernel, whose zero pages
+  // become resident only when written (calloc would hand out recycled heap
+  // memory and clear all of it once glibc's mmap threshold has grown).
+  // std::atomic<uintptr_t> is lock-free, and all-zero bytes are the value 0.
+  static constexpr std::size_t kMapAtLeast = std::size_t{1} << 20;  // bytes
+  struct FreeCells {
+    std::size_t bytes = 0;
+    void operator()(std::atomic<std::uintptr_t>* cells) const noexcept {
+      if (bytes >= kMapAtLeast) {
+        ::munmap(cells, bytes);
+      } else {
+        std::free(cells);
+      }
+    }
+  };
+  using Cells = std::unique_ptr<std::atomic<std::uintptr_t>[], FreeCells>;
+  static Cells allocate_cells(std::size_t count) {
+    static_assert(std::atomic<std::uintptr_t>::is_always_lock_free);
+    const std::size_t bytes = count * sizeof(std::atomic<std::uintptr_t>);
+    void* memory = nullptr;
+    if (bytes >= kMapAtLeast) {
+      memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (memory == MAP_FAILED) memory = nullptr;
+    } else {
+      memory = std::calloc(count, sizeof(std::atomic<std::uintptr_t>));
+    }
+    if (memory == nullptr) throw std::bad_alloc();
+    return Cells(static_cast<std::atomic<std::uintptr_t>*>(memory),
+                 FreeCells{bytes});
   }
   static std::size_t round_up(std::size_t value) noexcept {
     std::size_t power = 1;
@@ -233,7 +270,7 @@ class BoundedQueue {
   const bool power_of_two_;
   const unsigned shift_;  // log2(slots_) when a power of two
   const std::size_t publish_every_;
-  const std::unique_ptr<std::atomic<std::uintptr_t>[]> cells_;
+  const Cells cells_;
   alignas(64) std::atomic<std::uint64_t> tail_{0};
   // What the consumer writes and producers read, on a line of its own:
   // producers miss it once after each write.

@@ -6,11 +6,14 @@
 //
 // The FakeExporter's gate holds an export in progress, so that the queue
 // fills deterministically; waits are on conditions with deadlines.
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -486,6 +489,50 @@ TEST_CASE("OTEL_BSP_* variables override the options", "[batch]") {
     CHECK(batch.exporter->wait_until(
         [](FakeExporterState& s) { return s.span_names.size() == 2; }));
   }
+}
+
+// Resident memory of this process, from /proc/self/statm (pages).
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t size = 0;
+  std::size_t resident = 0;
+  statm >> size >> resident;
+  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+TEST_CASE(
+    "a queue size above the maximum is clamped with a warning and its memory "
+    "is not taken at start-up",
+    "[batch]") {
+  // 1e9 made the process resident at 8 GiB; 4294967295 failed with
+  // bad_alloc. Clamped to 2^20, the ring is 2^21 cells (16 MiB) of which
+  // only what spans reach is ever made resident.
+  const auto [line, value] = GENERATE(table<int, std::string>({
+      {__LINE__, "1000000000"},
+      {__LINE__, "4294967295"},
+      {__LINE__, "1048577"},
+  }));
+  CAPTURE(line, value);
+  const FakeEnvironment environment{{"OTEL_BSP_MAX_QUEUE_SIZE", value}};
+  const std::size_t before = resident_bytes();
+  Batch batch(Batch::quiet(), &environment);
+  CHECK(resident_bytes() - std::min(before, resident_bytes()) < (8u << 20));
+  CHECK(batch.logger->count_containing(
+            {"above the maximum", "OTEL_BSP_MAX_QUEUE_SIZE", "1048576"}) == 1);
+  batch.end_spans(1000);
+  REQUIRE(batch.processor->force_flush(kDeadline));
+  CHECK(batch.exporter->spans() == 1000);
+}
+
+TEST_CASE("a queue size above the maximum set in code is clamped too",
+          "[batch]") {
+  BatchOptions options = Batch::quiet();
+  options.max_queue_size = 4294967295u;
+  Batch batch(options);
+  CHECK(batch.logger->count_containing({"above the maximum", "1048576"}) == 1);
+  batch.end_spans(10);
+  REQUIRE(batch.processor->force_flush(kDeadline));
+  CHECK(batch.exporter->spans() == 10);
 }
 
 TEST_CASE(

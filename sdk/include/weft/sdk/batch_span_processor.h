@@ -19,6 +19,12 @@
 
 namespace weft::sdk {
 
+// The largest queue a batch processor keeps (2^20 spans): a larger
+// max_queue_size, from code or OTEL_BSP_MAX_QUEUE_SIZE, is reported and
+// clamped to it. The queue's memory follows use: its 8-byte cells are mapped
+// as spans reach them, and a span's own memory is taken when it is recorded.
+inline constexpr std::uint32_t kMaxBatchQueueSize = 1u << 20;
+
 struct BatchOptions {
   std::uint32_t max_queue_size = 2048;              // OTEL_BSP_MAX_QUEUE_SIZE
   std::chrono::milliseconds schedule_delay{5000};   // OTEL_BSP_SCHEDULE_DELAY
@@ -31,7 +37,9 @@ struct BatchOptions {
 
 // Environment over `options` over defaults. A bad environment value is logged
 // (naming the variable and the value) and the code value is used; invalid
-// code values (zero sizes or delays) are an error.
+// code values (zero sizes or delays) are an error. A queue size above
+// kMaxBatchQueueSize is logged and clamped; the batch size is clamped to the
+// queue size.
 Expected<std::unique_ptr<SpanProcessor>> make_batch_processor(
     std::unique_ptr<SpanExporter> exporter, BatchOptions options = {});
 
