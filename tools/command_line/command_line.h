@@ -1,7 +1,8 @@
 // CommandLine: the command-line parser of the `weft` subcommands and the
 // samples. GNU-style long options (`--name VALUE`, `--name=VALUE`, switches,
-// `-h`/`--help`), read with glibc's getopt_long; numbers are read with
-// std::from_chars (locale-free) and checked against a range.
+// `-h`/`--help`; a unique prefix of a name works too), read with glibc's
+// getopt_long; numbers are read with std::from_chars (locale-free) and
+// checked against a range.
 //
 // A program declares each option with the variable it sets, then calls
 // parse(). A bad command line stops parsing with one message that names the

@@ -91,15 +91,28 @@ TEST_CASE("operands mix with options when allowed, and are refused otherwise",
 }
 
 TEST_CASE("help stops parsing whatever follows", "[command_line]") {
-  const std::vector<std::string> spelling =
-      GENERATE(std::vector<std::string>{"prog", "-h"},
-               std::vector<std::string>{"prog", "--help", "--bogus"},
-               std::vector<std::string>{"prog", "--on", "--help"});
+  struct Row {
+    int line;
+    std::vector<std::string> arguments;
+  };
+  const Row row = GENERATE(Row{__LINE__, {"prog", "-h"}},
+                           Row{__LINE__, {"prog", "--help", "--bogus"}},
+                           Row{__LINE__, {"prog", "--on", "--help"}},
+                           Row{__LINE__, {"prog", "--he"}});
+  CAPTURE(row.line);
   Parsed parsed;
   CommandLine command_line = make_command_line(parsed);
-  CHECK(parse(command_line, spelling));
+  CHECK(parse(command_line, row.arguments));
   CHECK(command_line.help());
   CHECK(command_line.error().empty());
+}
+
+TEST_CASE("a unique prefix of an option's name selects it", "[command_line]") {
+  Parsed parsed;
+  CommandLine command_line = make_command_line(parsed);
+  REQUIRE(parse(command_line, {"prog", "--sm", "5", "--te=x"}));
+  CHECK(parsed.small == 5);
+  CHECK(parsed.text == "x");
 }
 
 TEST_CASE("a bad command line gets one message naming the problem",
