@@ -10,9 +10,11 @@
 #   <!-- readme-test: no-run -->           a whole program, compiled only
 #                                          (e.g. it needs a collector)
 #   <!-- readme-test: function-body -->    statements: compiled as the body of
-#                                          `int run()`; #include lines move
-#                                          to the top of the file
-#   <!-- readme-test: file-scope -->       declarations (types, functions)
+#                                          `int run()` (0 unless the block
+#                                          returns); #include lines move to
+#                                          the top of the file
+#   <!-- readme-test: file-scope -->       declarations (types, functions),
+#                                          compiled and linked, not run
 #   <!-- readme-test: skip -->             not compiled (say why next to it)
 # Fragments see every public weft header and the usual standard headers.
 # A `#line` directive points compiler errors at the README's own lines.
@@ -114,10 +116,10 @@ function(weft_readme_blocks readme out_dir programs_var fragments_var)
       string(REGEX MATCHALL "#include [^\n]*" includes "${block}")
       string(REGEX REPLACE "#include [^\n]*" "" body "${block}")
       list(JOIN includes "\n" includes)
-      weft_write_if_changed("${file}" "${prelude}${includes}\n\nnamespace readme_block_${index} {\n[[maybe_unused]] int run() {\n${location}${body}  return 0;\n}\n}  // namespace readme_block_${index}\n")
+      weft_write_if_changed("${file}" "${prelude}${includes}\n\nnamespace readme_block_${index} {\nint run() {\n${location}${body}  return 0;\n}\n}  // namespace readme_block_${index}\n")
       list(APPEND fragments ${index})
     elseif(kind STREQUAL "file-scope")
-      weft_write_if_changed("${file}" "${prelude}\nnamespace readme_block_${index} {\n${location}${block}}  // namespace readme_block_${index}\n")
+      weft_write_if_changed("${file}" "${prelude}\nnamespace readme_block_${index} {\n${location}${block}\n#line 1 \"readme_block_${index}.cc\"\nint run() { return 0; }  // links the block's code\n}  // namespace readme_block_${index}\n")
       list(APPEND fragments ${index})
     else()
       message(FATAL_ERROR "README.md:${line}: unknown readme-test marker '${kind}'")
