@@ -7,18 +7,6 @@
 #include "common/sample_setup.h"
 
 int main(int argc, char** argv) {
-  weft::samples::Arguments arguments(argc, argv);
-  weft::samples::BatchSampleOptions options;
-  std::uint32_t batch_size = 3;
-  double flush_interval = 5.0;
-  arguments.take_count("--items", options.items);
-  arguments.take_count("--batch-size", batch_size);
-  arguments.take_seconds("--flush-interval", flush_interval);
-  if (batch_size == 0) arguments.set_error("--batch-size must be at least 1");
-  options.processor.batch_size = batch_size;
-  options.processor.flush_interval = std::chrono::milliseconds(
-      static_cast<std::int64_t>(flush_interval * 1000));
-
   const weft::samples::SampleInfo info{
       "batch_processing", "batch-processor-service",
       "Items arrive one by one (receive-item, one trace each); every "
@@ -29,9 +17,19 @@ int main(int argc, char** argv) {
       "  --batch-size N       items per batch (default 3)\n"
       "  --flush-interval S   seconds before leftovers are flushed "
       "(default 5; 0: only at exit)\n"};
+  weft::samples::BatchSampleOptions options;
+  std::uint32_t batch_size = 3;
+  double flush_interval = 5.0;
+  weft::tools::CommandLine command_line(std::string(info.program));
+  command_line.add_number("items", options.items);
+  command_line.add_number("batch-size", batch_size, 1);
+  command_line.add_decimal("flush-interval", flush_interval, 0, 3600);
   return weft::samples::run_sample(
-      info, arguments,
+      info, command_line, argc, argv,
       [&](weft::Tracer& tracer, const weft::sdk::SpanLimits& limits) {
+        options.processor.batch_size = batch_size;
+        options.processor.flush_interval = std::chrono::milliseconds(
+            static_cast<std::int64_t>(flush_interval * 1000));
         options.processor.link_limit = limits.link_count;
         if (options.processor.batch_size > limits.link_count) {
           std::fprintf(stderr,

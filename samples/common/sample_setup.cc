@@ -81,23 +81,19 @@ std::string otlp_endpoint(const std::string& flag_value) {
   return {};
 }
 
-bool parse_common_flags(const SampleInfo& info, Arguments& arguments,
+bool parse_common_flags(const SampleInfo& info,
+                        tools::CommandLine& command_line, int argc, char** argv,
                         CommonFlags& flags, int& exit_code) {
-  if (arguments.take_switch("--help") || arguments.take_switch("-h")) {
-    print_usage(info, stdout);
-    exit_code = 0;
+  std::string flag_endpoint;
+  command_line.add_text("otlp", flag_endpoint);
+  if (!command_line.parse(argc, argv)) {
+    std::fprintf(stderr, "%s\n", command_line.error().c_str());
+    exit_code = 2;
     return false;
   }
-  std::string flag_endpoint = arguments.take_value("--otlp").value_or("");
-  if (arguments.error().empty() && !arguments.remaining().empty()) {
-    arguments.set_error("unknown argument '" + arguments.remaining().front() +
-                        "'");
-  }
-  if (!arguments.error().empty()) {
-    std::fprintf(stderr, "%s: %s\n", arguments.program().c_str(),
-                 arguments.error().c_str());
-    print_usage(info, stderr);
-    exit_code = 2;
+  if (command_line.help()) {
+    print_usage(info, stdout);
+    exit_code = 0;
     return false;
   }
   flags.otlp_endpoint = otlp_endpoint(flag_endpoint);
@@ -187,11 +183,13 @@ int run_sample(const SampleInfo& info, const CommonFlags& flags,
   return pattern_ok ? 0 : 1;
 }
 
-int run_sample(const SampleInfo& info, Arguments& arguments,
-               const SampleBody& body) {
+int run_sample(const SampleInfo& info, tools::CommandLine& command_line,
+               int argc, char** argv, const SampleBody& body) {
   CommonFlags flags;
   int exit_code = 0;
-  if (!parse_common_flags(info, arguments, flags, exit_code)) return exit_code;
+  if (!parse_common_flags(info, command_line, argc, argv, flags, exit_code)) {
+    return exit_code;
+  }
   return run_sample(info, flags, body);
 }
 

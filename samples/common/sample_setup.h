@@ -3,8 +3,9 @@
 // set or `--otlp ENDPOINT` is given, and that is flushed and shut down before
 // the sample exits.
 //
-// A sample's main() reads its own flags, then hands its pattern to
-// run_sample(), which returns the exit code: 0 only when every span was
+// A sample's main() declares its own options on a tools::CommandLine, then
+// hands it, argv and its pattern to run_sample(), which adds --otlp, parses
+// the command line and returns the exit code: 0 only when every span was
 // exported, 1 when some were not, 2 for a bad command line. One thread: call
 // it from main().
 #pragma once
@@ -14,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/arguments.h"
+#include "command_line.h"
 #include "weft/sdk/span_limits.h"
 #include "weft/tracer.h"
 
@@ -37,10 +38,11 @@ struct CommonFlags {
   std::string otlp_endpoint;  // empty: print to the console
 };
 
-// Takes --otlp and --help from `arguments` and rejects leftovers. Returns
-// false when the program should exit now with `exit_code` (after --help: 0;
-// after a bad command line, reported on stderr with the usage: 2).
-bool parse_common_flags(const SampleInfo& info, Arguments& arguments,
+// Adds --otlp to the sample's options in `command_line` and parses argv.
+// Returns false when the program should exit now with `exit_code` (after
+// --help: 0; after a bad command line, reported on stderr: 2).
+bool parse_common_flags(const SampleInfo& info,
+                        tools::CommandLine& command_line, int argc, char** argv,
                         CommonFlags& flags, int& exit_code);
 
 // Builds the provider, runs `body` (false from it means the pattern failed:
@@ -49,8 +51,8 @@ int run_sample(const SampleInfo& info, const CommonFlags& flags,
                const SampleBody& body);
 
 // parse_common_flags() then run_sample(): the usual main().
-int run_sample(const SampleInfo& info, Arguments& arguments,
-               const SampleBody& body);
+int run_sample(const SampleInfo& info, tools::CommandLine& command_line,
+               int argc, char** argv, const SampleBody& body);
 
 // Where run_sample() would export to: the --otlp value, else
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT, else

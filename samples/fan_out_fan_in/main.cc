@@ -6,12 +6,6 @@
 #include "fan_out_fan_in/fan_out_fan_in.h"
 
 int main(int argc, char** argv) {
-  weft::samples::Arguments arguments(argc, argv);
-  weft::samples::FanOutSampleOptions options;
-  arguments.take_count("--workers", options.workers);
-  arguments.take_count("--items", options.items);
-  if (options.workers == 0) arguments.set_error("--workers must be at least 1");
-
   const weft::samples::SampleInfo info{
       "fan_out_fan_in", "fan-out-service",
       "A fan-out-request splits its data into chunks; worker-process spans on "
@@ -20,8 +14,13 @@ int main(int argc, char** argv) {
       "each worker.",
       "  --workers N   worker threads (default 4)\n"
       "  --items N     numbers in the request (default 10)\n"};
+  weft::samples::FanOutSampleOptions options;
+  weft::tools::CommandLine command_line(std::string(info.program));
+  command_line.add_number("workers", options.workers, 1);
+  command_line.add_number("items", options.items);
   return weft::samples::run_sample(
-      info, arguments, [&](weft::Tracer& tracer, const weft::sdk::SpanLimits&) {
+      info, command_line, argc, argv,
+      [&](weft::Tracer& tracer, const weft::sdk::SpanLimits&) {
         const auto result = weft::samples::run_fan_out_fan_in(tracer, options);
         std::fprintf(stderr,
                      "fan_out_fan_in: %zu items processed in %zu chunks\n",

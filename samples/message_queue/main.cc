@@ -22,14 +22,6 @@ constexpr std::string_view kOptionsHelp =
 }  // namespace
 
 int main(int argc, char** argv) {
-  weft::samples::Arguments arguments(argc, argv);
-  weft::samples::ProducerOptions producer_options;
-  std::uint32_t batch_size = 10;
-  arguments.take_count("--producers", producer_options.producers);
-  arguments.take_count("--messages", producer_options.messages_per_producer);
-  arguments.take_count("--batch-size", batch_size);
-  if (batch_size == 0) arguments.set_error("--batch-size must be at least 1");
-
   const weft::samples::SampleInfo consumer_info{
       "message_queue", "message-queue-consumer",
       "A child process produces messages (send-message spans) whose headers "
@@ -37,10 +29,16 @@ int main(int argc, char** argv) {
       "a pipe, and one\nconsume-message-batch span links consumed_from to "
       "each producer span.",
       kOptionsHelp};
+  weft::samples::ProducerOptions producer_options;
+  std::uint32_t batch_size = 10;
+  weft::tools::CommandLine command_line(std::string(consumer_info.program));
+  command_line.add_number("producers", producer_options.producers);
+  command_line.add_number("messages", producer_options.messages_per_producer);
+  command_line.add_number("batch-size", batch_size, 1);
   weft::samples::CommonFlags flags;
   int exit_code = 0;
-  if (!weft::samples::parse_common_flags(consumer_info, arguments, flags,
-                                         exit_code)) {
+  if (!weft::samples::parse_common_flags(consumer_info, command_line, argc,
+                                         argv, flags, exit_code)) {
     return exit_code;
   }
 

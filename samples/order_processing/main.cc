@@ -7,22 +7,6 @@
 #include "order_processing/order_processing.h"
 
 int main(int argc, char** argv) {
-  weft::samples::Arguments arguments(argc, argv);
-  weft::samples::OrderSampleOptions options;
-  std::uint32_t batch_size = 5;
-  std::uint32_t workers = 4;
-  double failure_rate = options.processor.failure_rate;
-  arguments.take_count("--orders", options.orders);
-  arguments.take_seed("--seed", options.seed);
-  arguments.take_count("--batch-size", batch_size);
-  arguments.take_count("--workers", workers);
-  arguments.take_seconds("--failure-rate", failure_rate);
-  if (batch_size == 0) arguments.set_error("--batch-size must be at least 1");
-  if (failure_rate > 1) arguments.set_error("--failure-rate is in [0, 1]");
-  options.processor.batch_size = batch_size;
-  options.processor.workers = workers;
-  options.processor.failure_rate = failure_rate;
-
   const weft::samples::SampleInfo info{
       "order_processing", "order-processing-service",
       "Orders are received one by one, processed in batches of 5 (batch_member "
@@ -34,8 +18,22 @@ int main(int argc, char** argv) {
       "  --batch-size N     orders per batch (default 5)\n"
       "  --workers N        worker threads (default 4)\n"
       "  --failure-rate X   chance an attempt fails (default 0.3)\n"};
+  weft::samples::OrderSampleOptions options;
+  std::uint32_t batch_size = 5;
+  std::uint32_t workers = 4;
+  double failure_rate = options.processor.failure_rate;
+  weft::tools::CommandLine command_line(std::string(info.program));
+  command_line.add_number("orders", options.orders);
+  command_line.add_number("seed", options.seed);
+  command_line.add_number("batch-size", batch_size, 1);
+  command_line.add_number("workers", workers);
+  command_line.add_decimal("failure-rate", failure_rate, 0, 1);
   return weft::samples::run_sample(
-      info, arguments, [&](weft::Tracer& tracer, const weft::sdk::SpanLimits&) {
+      info, command_line, argc, argv,
+      [&](weft::Tracer& tracer, const weft::sdk::SpanLimits&) {
+        options.processor.batch_size = batch_size;
+        options.processor.workers = workers;
+        options.processor.failure_rate = failure_rate;
         const auto stats = weft::samples::run_order_processing(tracer, options);
         std::fprintf(stderr,
                      "order_processing: seed %llu: %zu orders in %zu batches, "

@@ -7,17 +7,6 @@
 #include "retry/retry.h"
 
 int main(int argc, char** argv) {
-  weft::samples::Arguments arguments(argc, argv);
-  weft::samples::RetrySampleOptions options;
-  double base_delay = options.policy.base_delay.count();
-  double multiplier = options.policy.backoff_multiplier;
-  arguments.take_count("--max-retries", options.policy.max_retries);
-  arguments.take_count("--failures", options.failures);
-  arguments.take_seconds("--base-delay", base_delay);
-  arguments.take_seconds("--backoff-multiplier", multiplier);
-  options.policy.base_delay = std::chrono::duration<double>(base_delay);
-  options.policy.backoff_multiplier = multiplier;
-
   const weft::samples::SampleInfo info{
       "retry", "retry-service",
       "A flaky operation fails --failures times; each attempt is a "
@@ -27,8 +16,19 @@ int main(int argc, char** argv) {
       "  --max-retries N         retries after the first attempt (default 3)\n"
       "  --base-delay S          first delay in seconds (default 0.01)\n"
       "  --backoff-multiplier X  delay growth per retry (default 2)\n"};
+  weft::samples::RetrySampleOptions options;
+  double base_delay = options.policy.base_delay.count();
+  double multiplier = options.policy.backoff_multiplier;
+  weft::tools::CommandLine command_line(std::string(info.program));
+  command_line.add_number("max-retries", options.policy.max_retries);
+  command_line.add_number("failures", options.failures);
+  command_line.add_decimal("base-delay", base_delay, 0, 3600);
+  command_line.add_decimal("backoff-multiplier", multiplier, 0, 3600);
   return weft::samples::run_sample(
-      info, arguments, [&](weft::Tracer& tracer, const weft::sdk::SpanLimits&) {
+      info, command_line, argc, argv,
+      [&](weft::Tracer& tracer, const weft::sdk::SpanLimits&) {
+        options.policy.base_delay = std::chrono::duration<double>(base_delay);
+        options.policy.backoff_multiplier = multiplier;
         const auto outcome = weft::samples::run_retry(tracer, options);
         if (outcome.succeeded) {
           std::fprintf(stderr, "retry: succeeded on attempt %u\n",

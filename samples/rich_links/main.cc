@@ -7,13 +7,6 @@
 #include "rich_links/rich_links.h"
 
 int main(int argc, char** argv) {
-  weft::samples::Arguments arguments(argc, argv);
-  weft::samples::RichLinksOptions options;
-  arguments.take_count("--orders", options.orders);
-  arguments.take_count("--sources", options.sources);
-  arguments.take_count("--max-links", options.max_links);
-  const bool quiet = arguments.take_switch("--no-vocabulary");
-
   const weft::samples::SampleInfo info{
       "rich_links", "attribute-examples",
       "Well-attributed links: stored order contexts linked batch_member from "
@@ -24,8 +17,16 @@ int main(int argc, char** argv) {
       "  --sources N       sources the report derives from (default 40)\n"
       "  --max-links N     links the report keeps (default 32)\n"
       "  --no-vocabulary   do not print the relationship vocabulary\n"};
+  weft::samples::RichLinksOptions options;
+  bool quiet = false;
+  weft::tools::CommandLine command_line(std::string(info.program));
+  command_line.add_number("orders", options.orders);
+  command_line.add_number("sources", options.sources);
+  command_line.add_number("max-links", options.max_links);
+  command_line.add_switch("no-vocabulary", quiet);
   return weft::samples::run_sample(
-      info, arguments, [&](weft::Tracer& tracer, const weft::sdk::SpanLimits&) {
+      info, command_line, argc, argv,
+      [&](weft::Tracer& tracer, const weft::sdk::SpanLimits&) {
         if (!quiet) {
           std::printf("Link relationships (attribute link.relationship):\n");
           for (const auto& definition :

@@ -20,7 +20,7 @@
 //   W4_64_links_32_kept_median      1699 ns   1699 ns  allocs=0.09 dropped=0
 //   W6_4_attributes_2_threads        169 ns    304 ns  dropped=0.066
 //                                    items_per_second=5.93M/s
-// (wall time, CPU time). The ranges over the day are in the README.
+// (wall time, CPU time). The ranges over the day are in docs/performance.md.
 #include <benchmark/benchmark.h>
 
 #include <atomic>

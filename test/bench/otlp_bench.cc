@@ -8,8 +8,8 @@
 // `bytes_per_span` (request size / 512).
 //
 // Run: weft_bench --benchmark_filter=W8 --benchmark_repetitions=5
-// Sample run (Debian 12, 2 vCPU, g++ 12 -O3 Release): see the README's
-// benchmark table.
+// Sample run (Debian 12, 2 vCPU, g++ 12 -O3 Release): see the benchmark
+// table of docs/performance.md.
 #include <benchmark/benchmark.h>
 
 #include <memory>

@@ -4,20 +4,20 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "collector.h"
+#include "command_line.h"
 #include "otlp_json.h"
 #include "subcommands.h"
 
@@ -55,15 +55,10 @@ void print_help(std::FILE* out) {
       out);
 }
 
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return value;
-}
+// The largest --delay and --retry-after (a day), and --reject-spans.
+constexpr std::uint64_t kMaxMilliseconds = 24 * 60 * 60 * 1000;
+constexpr std::uint64_t kMaxSpans = std::numeric_limits<std::int64_t>::max();
+constexpr std::uint64_t kNotGiven = std::numeric_limits<std::uint64_t>::max();
 
 struct Arguments {
   CollectorOptions collector;
@@ -74,92 +69,47 @@ struct Arguments {
 
 // Parses argv into `arguments`; on bad usage prints why and returns false.
 bool parse_arguments(int argc, char** argv, Arguments& arguments, bool& help) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    if (flag == "-h" || flag == "--help") {
-      help = true;
-      return true;
+  CollectorOptions& options = arguments.collector;
+  std::uint64_t retry_after = kNotGiven;
+  std::uint64_t delay = 0;
+  std::uint64_t reject_spans = 0;
+  CommandLine command_line("weft collect");
+  command_line.add_text("listen", options.listen);
+  command_line.add_text("out", arguments.out);
+  command_line.add_switch("count-only", arguments.count_only);
+  command_line.add_number("exit-after-spans", arguments.exit_after_spans);
+  command_line.add_text("tls-cert", options.tls_certificate_file);
+  command_line.add_text("tls-key", options.tls_key_file);
+  command_line.add_text("tls-client-ca", options.tls_client_ca_file);
+  command_line.add_number("fail-first", options.fail_first);
+  command_line.add_custom("fail-code", [&options](std::string_view value) {
+    const std::optional<grpc::StatusCode> code = parse_status_code(value);
+    if (!code || *code == grpc::StatusCode::OK) {
+      return std::string(
+          "a gRPC error code (e.g. UNAVAILABLE, INVALID_ARGUMENT, 14)");
     }
-    if (flag == "--count-only") {
-      arguments.count_only = true;
-      continue;
-    }
-    static constexpr std::string_view kWithValue[] = {
-        "--listen",     "--out",          "--exit-after-spans",
-        "--tls-cert",   "--tls-key",      "--tls-client-ca",
-        "--fail-first", "--fail-code",    "--retry-after",
-        "--delay",      "--reject-spans", "--partial-message"};
-    if (std::find(std::begin(kWithValue), std::end(kWithValue), flag) ==
-        std::end(kWithValue)) {
-      std::fprintf(stderr, "weft collect: unknown option '%.*s' (see --help)\n",
-                   static_cast<int>(flag.size()), flag.data());
-      return false;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "weft collect: %s needs a value (see --help)\n",
-                   argv[i]);
-      return false;
-    }
-    const std::string_view value = argv[++i];
-    auto number = [&](std::uint64_t& out) {
-      const std::optional<std::uint64_t> parsed = parse_number(value);
-      if (!parsed) {
-        std::fprintf(stderr,
-                     "weft collect: %.*s needs a whole number, not '%.*s'\n",
-                     static_cast<int>(flag.size()), flag.data(),
-                     static_cast<int>(value.size()), value.data());
-        return false;
-      }
-      out = *parsed;
-      return true;
-    };
-    std::uint64_t n = 0;
-    CollectorOptions& options = arguments.collector;
-    if (flag == "--listen") {
-      options.listen = std::string(value);
-    } else if (flag == "--out") {
-      arguments.out = std::string(value);
-    } else if (flag == "--exit-after-spans") {
-      if (!number(arguments.exit_after_spans)) return false;
-    } else if (flag == "--tls-cert") {
-      options.tls_certificate_file = std::string(value);
-    } else if (flag == "--tls-key") {
-      options.tls_key_file = std::string(value);
-    } else if (flag == "--tls-client-ca") {
-      options.tls_client_ca_file = std::string(value);
-    } else if (flag == "--fail-first") {
-      if (!number(options.fail_first)) return false;
-    } else if (flag == "--fail-code") {
-      const std::optional<grpc::StatusCode> code = parse_status_code(value);
-      if (!code || *code == grpc::StatusCode::OK) {
-        std::fprintf(stderr,
-                     "weft collect: --fail-code '%.*s' is not a gRPC error "
-                     "code (e.g. UNAVAILABLE, INVALID_ARGUMENT, 14)\n",
-                     static_cast<int>(value.size()), value.data());
-        return false;
-      }
-      options.fail_code = *code;
-    } else if (flag == "--retry-after") {
-      if (!number(n)) return false;
-      options.retry_after = std::chrono::milliseconds(n);
-    } else if (flag == "--delay") {
-      if (!number(n)) return false;
-      options.delay = std::chrono::milliseconds(n);
-    } else if (flag == "--reject-spans") {
-      if (!number(n)) return false;
-      options.reject_spans = static_cast<std::int64_t>(n);
-    } else if (flag == "--partial-message") {
-      options.partial_message = std::string(value);
-    } else {
-      std::fprintf(stderr, "weft collect: unknown option '%.*s' (see --help)\n",
-                   static_cast<int>(flag.size()), flag.data());
-      return false;
-    }
+    options.fail_code = *code;
+    return std::string();
+  });
+  command_line.add_number("retry-after", retry_after, 0, kMaxMilliseconds);
+  command_line.add_number("delay", delay, 0, kMaxMilliseconds);
+  command_line.add_number("reject-spans", reject_spans, 0, kMaxSpans);
+  command_line.add_text("partial-message", options.partial_message);
+  if (!command_line.parse(argc, argv)) {
+    std::fprintf(stderr, "%s\n", command_line.error().c_str());
+    return false;
   }
-  if (arguments.collector.tls_certificate_file.empty() !=
-      arguments.collector.tls_key_file.empty()) {
+  help = command_line.help();
+  if (help) return true;
+  if (retry_after != kNotGiven) {
+    options.retry_after = std::chrono::milliseconds(retry_after);
+  }
+  if (delay != 0) options.delay = std::chrono::milliseconds(delay);
+  options.reject_spans = static_cast<std::int64_t>(reject_spans);
+  if (options.tls_certificate_file.empty() != options.tls_key_file.empty()) {
     std::fprintf(stderr,
-                 "weft collect: --tls-cert and --tls-key go together\n");
+                 "weft collect: --tls-cert and --tls-key go together; see "
+                 "weft collect --help\n");
     return false;
   }
   return true;

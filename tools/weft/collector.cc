@@ -3,6 +3,7 @@
 #include <google/protobuf/arena.h>
 #include <grpc/compression.h>
 #include <grpcpp/support/proto_buffer_reader.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <fstream>
@@ -12,13 +13,6 @@
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "weft/otlp/rpc_status.pb.h"
-
-// gRPC core's test-only accessor of the compression a call's messages
-// arrived with (exported by libgrpc, declared in a private header). The
-// collector uses it to tell tests whether a request was gzip-compressed on
-// the wire; nothing else depends on it.
-grpc_compression_algorithm grpc_call_test_only_get_compression_algorithm(
-    grpc_call* call);
 
 namespace weft::tools {
 namespace {
@@ -47,6 +41,50 @@ std::size_t count_spans(const ExportTraceServiceRequest& request) {
 grpc::ByteBuffer to_byte_buffer(const std::string& bytes) {
   grpc::Slice slice(bytes);
   return grpc::ByteBuffer(&slice, 1);
+}
+
+// The largest request the collector accepts, compressed or inflated.
+constexpr std::size_t kMaxRequestBytes = 64 * 1024 * 1024;
+
+// gRPC hands the collector each request as it came off the wire (per-message
+// decompression is switched off in Collector::start, a public channel
+// argument), so that the collector can tell whether it was gzip-compressed
+// without gRPC-private calls. A gzip stream begins with 1f 8b; a protobuf
+// message never does (0x1f would be field 3 with the invalid wire type 7).
+bool is_gzip(const std::vector<grpc::Slice>& slices) {
+  unsigned char first[2];
+  std::size_t have = 0;
+  for (const grpc::Slice& slice : slices) {
+    for (std::size_t i = 0; i < slice.size() && have < 2; ++i) {
+      first[have++] = slice.begin()[i];
+    }
+  }
+  return have == 2 && first[0] == 0x1f && first[1] == 0x8b;
+}
+
+// The inflated bytes of a gzip stream, or nothing when the stream is broken,
+// truncated or inflates beyond kMaxRequestBytes.
+std::optional<std::string> gunzip(const std::vector<grpc::Slice>& slices) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return std::nullopt;
+  std::string inflated;
+  int result = Z_OK;
+  for (const grpc::Slice& slice : slices) {
+    stream.next_in = const_cast<Bytef*>(slice.begin());
+    stream.avail_in = static_cast<uInt>(slice.size());
+    while (stream.avail_in > 0 && result == Z_OK) {
+      const std::size_t used = inflated.size();
+      inflated.resize(used + 64 * 1024);
+      stream.next_out = reinterpret_cast<Bytef*>(inflated.data() + used);
+      stream.avail_out = 64 * 1024;
+      result = inflate(&stream, Z_NO_FLUSH);
+      inflated.resize(used + 64 * 1024 - stream.avail_out);
+      if (inflated.size() > kMaxRequestBytes) result = Z_MEM_ERROR;
+    }
+  }
+  inflateEnd(&stream);
+  if (result != Z_STREAM_END) return std::nullopt;
+  return inflated;
 }
 
 }  // namespace
@@ -98,7 +136,16 @@ grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
       std::make_unique<ExportTraceServiceRequest>();
   ExportTraceServiceRequest* const request = reused.get();
   const std::size_t size = request_bytes.Length();
-  if (!decode_request(request_bytes, *request)) {
+  std::vector<grpc::Slice> slices;
+  const bool compressed = request_bytes.Dump(&slices).ok() && is_gzip(slices);
+  bool decoded = false;
+  if (compressed) {
+    const std::optional<std::string> inflated = gunzip(slices);
+    decoded = inflated && request->ParseFromString(*inflated);
+  } else {
+    decoded = decode_request(request_bytes, *request);
+  }
+  if (!decoded) {
     {
       std::lock_guard<std::mutex> lock(mutex);
       ++stats.requests_malformed;
@@ -151,8 +198,7 @@ grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
         kept_request.metadata.emplace(std::string(key.data(), key.size()),
                                       std::string(value.data(), value.size()));
       }
-      kept_request.compressed = grpc_call_test_only_get_compression_algorithm(
-                                    context->c_call()) != GRPC_COMPRESS_NONE;
+      kept_request.compressed = compressed;
       kept_request.spans = spans;
       std::lock_guard<std::mutex> lock(mutex);
       kept.push_back(std::move(kept_request));
@@ -281,7 +327,12 @@ sdk::Expected<std::unique_ptr<Collector>> Collector::start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &collector->port_);
   builder.RegisterService(collector->service_.get());
-  builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(kMaxRequestBytes));
+  // Requests arrive as sent: handle() inflates gzip itself and so learns
+  // which requests were compressed. deflate is refused (UNIMPLEMENTED), as
+  // handle() does not inflate it; OTLP exporters send gzip or nothing.
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
+  builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
   collector->server_ = builder.BuildAndStart();
   if (!collector->server_ || collector->port_ == 0) {
     return Error{Error::kInvalidOption,

@@ -2,6 +2,7 @@
 // and prints, per trace, a waterfall with each span's links; --mermaid
 // writes a Mermaid diagram of the same traces. See print_help().
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "command_line.h"
 #include "subcommands.h"
 #include "terminal_text.h"
 #include "view_model.h"
@@ -57,52 +59,27 @@ int run_view(int argc, char** argv) {
   view::Filter filter;
   view::WaterfallOptions waterfall;
   std::string mermaid_path;
-  std::vector<std::string> files;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    const auto value = [&](std::string& out) {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "weft view: %s needs a value (see --help)\n",
-                     argv[i]);
-        return false;
-      }
-      out = argv[++i];
-      return true;
-    };
-    if (flag == "-h" || flag == "--help") {
-      print_help(stdout);
-      return 0;
-    } else if (flag == "--trace") {
-      if (!value(filter.trace_id)) return 2;
-    } else if (flag == "--span") {
-      if (!value(filter.span_name)) return 2;
-    } else if (flag == "--service") {
-      if (!value(filter.service)) return 2;
-    } else if (flag == "--linked") {
-      filter.linked = true;
-    } else if (flag == "--mermaid") {
-      if (!value(mermaid_path)) return 2;
-    } else if (flag == "--width") {
-      std::string text;
-      if (!value(text)) return 2;
-      char* end = nullptr;
-      const unsigned long width = std::strtoul(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || width < 4 || width > 400) {
-        std::fprintf(stderr, "weft view: --width takes 4 to 400, not '%s'\n",
-                     text.c_str());
-        return 2;
-      }
-      waterfall.bar_width = width;
-    } else if (flag.size() > 1 && flag[0] == '-') {
-      std::fprintf(stderr, "weft view: unknown option '%s' (see --help)\n",
-                   argv[i]);
-      return 2;
-    } else {
-      files.emplace_back(flag);
-    }
+  std::uint32_t width = static_cast<std::uint32_t>(waterfall.bar_width);
+  CommandLine command_line("weft view");
+  command_line.add_text("trace", filter.trace_id);
+  command_line.add_text("span", filter.span_name);
+  command_line.add_text("service", filter.service);
+  command_line.add_switch("linked", filter.linked);
+  command_line.add_text("mermaid", mermaid_path);
+  command_line.add_number("width", width, 4, 400);
+  command_line.allow_operands();
+  if (!command_line.parse(argc, argv)) {
+    std::fprintf(stderr, "%s\n", command_line.error().c_str());
+    return 2;
   }
+  if (command_line.help()) {
+    print_help(stdout);
+    return 0;
+  }
+  waterfall.bar_width = width;
+  const std::vector<std::string>& files = command_line.operands();
   if (files.empty()) {
-    std::fprintf(stderr, "weft view: which file? (see --help)\n");
+    std::fprintf(stderr, "weft view: no FILE given; see weft view --help\n");
     return 2;
   }
   // Trace ids are shown and matched in lowercase.

@@ -18,7 +18,7 @@
 //      --in-flight N: the exporter's max_concurrent_exports (default: its
 //      default, 2); 1 is the synchronous exporter, for comparison.
 //      --queued-kib N: its max_queued_bytes in KiB (default: its default).
-// Sample run: see the README's benchmark table.
+// Sample run: see the benchmark table of docs/performance.md.
 #include <dirent.h>
 
 #include <chrono>

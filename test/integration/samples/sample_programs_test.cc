@@ -46,7 +46,11 @@ TEST_CASE("every sample explains itself and rejects unknown flags",
   CHECK(help.out.find("--otlp ENDPOINT") != std::string::npos);
   const Run bad = run({program(sample), "--no-such-flag"});
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find("unknown argument '--no-such-flag'") != std::string::npos);
+  CHECK(bad.err.find(sample + ": unknown option --no-such-flag; see " + sample +
+                     " --help") != std::string::npos);
+  const Run zero = run({program(sample), "--otlp"});
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err.find("--otlp needs a value") != std::string::npos);
 }
 
 TEST_CASE("a sample prints its spans and links to the console by default",

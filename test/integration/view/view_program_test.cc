@@ -77,8 +77,18 @@ TEST_CASE("weft view reports bad input with its line and exits 1",
 }
 
 TEST_CASE("weft view explains its usage errors", "[view][program]") {
-  CHECK(run({WEFT_PROGRAM, "view"}).exit_code == 2);
-  CHECK(run({WEFT_PROGRAM, "view", "--bogus", "x"}).exit_code == 2);
+  const Run no_file = run({WEFT_PROGRAM, "view"});
+  CHECK(no_file.exit_code == 2);
+  CHECK_THAT(no_file.err, Catch::Contains("weft view: no FILE given"));
+  const Run bogus = run({WEFT_PROGRAM, "view", "--bogus", "x"});
+  CHECK(bogus.exit_code == 2);
+  CHECK_THAT(bogus.err, Catch::Contains("weft view: unknown option --bogus; "
+                                        "see weft view --help"));
+  const Run width = run({WEFT_PROGRAM, "view", "--width", "wide", "x"});
+  CHECK(width.exit_code == 2);
+  CHECK_THAT(width.err,
+             Catch::Contains("--width needs a whole number from 4 to 400, "
+                             "not 'wide'"));
   const Run missing = run({WEFT_PROGRAM, "view", "/nonexistent/spans.jsonl"});
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.err, Catch::Contains("cannot open"));
