@@ -252,7 +252,7 @@ class BatchSpanProcessor final : public SpanProcessor {
         busy = await_batch(idle_since + kWatchFor, spin);
         lock.lock();
       }
-      wake_.wait_for(lock, options_.schedule_delay, [&] {
+      wake_.wait_until(lock, deadline_after(options_.schedule_delay), [&] {
         // Set before the queue is looked at (see on_end): a producer that
         // then finds asleep_ clear has pushed a batch that the check below
         // sees.

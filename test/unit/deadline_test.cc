@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "fake_environment.h"
 #include "fake_exporter.h"
@@ -82,22 +84,62 @@ TEST_CASE("force_flush and shutdown with milliseconds::max wait and succeed",
   CHECK(state->spans() == 2);
 }
 
-TEST_CASE(
-    "a provider's force_flush and shutdown with milliseconds::max reach its "
-    "processors with time left",
-    "[deadline][provider]") {
+TEST_CASE("a schedule delay of milliseconds::max never exports by itself",
+          "[deadline][batch]") {
+  // wait_for(milliseconds::max()) overflows inside the standard library
+  // (now + max in nanoseconds) and returns at once: the worker then exported
+  // every span as soon as it was queued. Nothing happening can only be seen
+  // by giving it the chance: the bounded wait below is that chance, not a
+  // wait for something to happen.
   auto state = std::make_shared<FakeExporterState>();
+  static const FakeEnvironment kEmpty;
+  weft::sdk::BatchOptions options;
+  options.environment = &kEmpty;
+  options.schedule_delay = milliseconds::max();
+  auto made = weft::sdk::make_batch_processor(
+      std::make_unique<FakeExporter>(state), options);
+  REQUIRE(made.has_value());
+  auto processor = std::move(made).value();
+  processor->on_end(make_span());
+  CHECK_FALSE(state->wait_until(
+      [](FakeExporterState& s) { return s.exports_started > 0; },
+      milliseconds(200)));
+  CHECK(processor->force_flush(milliseconds::max()));
+  CHECK(state->spans() == 1);
+}
+
+TEST_CASE(
+    "a provider's force_flush and shutdown with milliseconds::max give its "
+    "processors all the time there is",
+    "[deadline][provider]") {
+  // Records the timeout each call receives.
+  struct TimeoutProcessor final : weft::sdk::SpanProcessor {
+    explicit TimeoutProcessor(std::shared_ptr<std::vector<milliseconds>> seen)
+        : seen(std::move(seen)) {}
+    void on_end(std::unique_ptr<weft::sdk::SpanData>) noexcept override {}
+    bool force_flush(milliseconds timeout) noexcept override {
+      seen->push_back(timeout);
+      return true;
+    }
+    bool shutdown(milliseconds timeout) noexcept override {
+      seen->push_back(timeout);
+      return true;
+    }
+    weft::sdk::ProcessorStats stats() const noexcept override { return {}; }
+    std::shared_ptr<std::vector<milliseconds>> seen;
+  };
+  auto seen = std::make_shared<std::vector<milliseconds>>();
   FakeEnvironment environment;
   weft::sdk::TracerProviderOptions options;
   options.environment = &environment;
-  options.processors.push_back(quiet_batch(state));
+  options.processors.push_back(std::make_unique<TimeoutProcessor>(seen));
+  options.processors.push_back(std::make_unique<TimeoutProcessor>(seen));
   auto made = weft::sdk::make_tracer_provider(std::move(options));
   REQUIRE(made.has_value());
   auto provider = std::move(made).value();
-  provider->get_tracer("t")->start_span("one").end();
   CHECK(provider->force_flush(milliseconds::max()));
-  CHECK(state->spans() == 1);
-  provider->get_tracer("t")->start_span("two").end();
   CHECK(provider->shutdown(milliseconds::max()));
-  CHECK(state->spans() == 2);
+  REQUIRE(seen->size() == 4);
+  constexpr auto kCentury = std::chrono::hours(24 * 365 * 100);
+  for (milliseconds timeout : *seen) CHECK(timeout > kCentury);
 }

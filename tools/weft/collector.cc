@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "deadline.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "weft/otlp/rpc_status.pb.h"
 
@@ -183,8 +184,8 @@ void Collector::State::answer(grpc::ServerUnaryReactor* reactor,
   if (options.delay.count() > 0) {
     std::unique_lock<std::mutex> lock(mutex);
     if (!stopping) {
-      pending.push(
-          Pending{Clock::now() + options.delay, reactor, std::move(status)});
+      pending.push(Pending{sdk::deadline_after(options.delay), reactor,
+                           std::move(status)});
       changed.notify_all();
       return;
     }
@@ -306,7 +307,8 @@ void Collector::stop() {
   }
   state_->changed.notify_all();
   if (state_->delayer.joinable()) state_->delayer.join();
-  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  server_->Shutdown(
+      sdk::deadline_after<std::chrono::system_clock>(std::chrono::seconds(2)));
   server_->Wait();
   server_.reset();
 }
