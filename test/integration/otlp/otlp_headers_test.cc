@@ -45,8 +45,7 @@ TEST_CASE(
   REQUIRE(requests.size() == 1);
   const auto& metadata = requests[0].metadata;
   auto value_of = [&metadata](const std::string& key) {
-    const auto found = metadata.find(key);
-    return found == metadata.end() ? std::string("<missing>") : found->second;
+    return weft::testing::metadata_value(metadata, key);
   };
   CHECK(value_of("x-code") == "from code");
   CHECK(value_of("x-env") == "ok too");
