@@ -321,15 +321,17 @@ CollectorStats Collector::stats() const {
 bool Collector::wait_for_spans(std::uint64_t spans,
                                std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(state_->mutex);
-  return state_->changed.wait_for(
-      lock, timeout, [&] { return state_->stats.spans_accepted >= spans; });
+  return state_->changed.wait_until(lock, sdk::deadline_after(timeout), [&] {
+    return state_->stats.spans_accepted >= spans;
+  });
 }
 
 bool Collector::wait_for_requests(std::uint64_t requests,
                                   std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(state_->mutex);
-  return state_->changed.wait_for(
-      lock, timeout, [&] { return state_->stats.requests >= requests; });
+  return state_->changed.wait_until(lock, sdk::deadline_after(timeout), [&] {
+    return state_->stats.requests >= requests;
+  });
 }
 
 std::vector<ReceivedRequest> Collector::requests() const {

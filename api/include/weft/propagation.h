@@ -79,7 +79,8 @@ class CarrierReader {
 // Write access to a carrier.
 class CarrierWriter {
  public:
-  // Sets `key` (lowercase) to `value`, replacing what the carrier held.
+  // Sets `key` (lowercase) to `value`, replacing what the carrier held
+  // under that name in any case.
   virtual void set(std::string_view key, std::string_view value) = 0;
 
  protected:

@@ -189,8 +189,8 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
 
   bool force_flush(milliseconds timeout) noexcept override {
     std::unique_lock<std::mutex> lock(mutex_);
-    return state_changed_.wait_for(lock, timeout,
-                                   [this] { return unfinished_.empty(); });
+    return state_changed_.wait_until(lock, sdk::deadline_after(timeout),
+                                     [this] { return unfinished_.empty(); });
   }
 
   // True when every unfinished request was delivered (or failed on its
