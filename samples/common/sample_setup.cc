@@ -56,12 +56,6 @@ void print_usage(const SampleInfo& info, std::FILE* out) {
                info.options_help.data());
 }
 
-std::optional<std::string> environment_value(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return std::nullopt;
-  return std::string(value);
-}
-
 }  // namespace
 
 std::string otlp_endpoint(const std::string& flag_value) {
@@ -72,11 +66,11 @@ std::string otlp_endpoint(const std::string& flag_value) {
     }
     return flag_value;
   }
-  if (auto value = environment_value("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
-    return *value;
-  }
-  if (auto value = environment_value("OTEL_EXPORTER_OTLP_ENDPOINT")) {
-    return *value;
+  // Read as the exporter reads them: traces-specific first.
+  const sdk::EnvironmentReader reader(sdk::Environment::process(), nullptr);
+  for (std::string_view name :
+       {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"}) {
+    if (auto value = reader.text(name)) return *value;
   }
   return {};
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bounded_queue.h"
+#include "deadline.h"
 #include "sharded_counter.h"
 
 namespace weft::sdk {
@@ -84,7 +85,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   }
 
   bool force_flush(std::chrono::milliseconds timeout) noexcept override {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = deadline_after(timeout);
     std::unique_lock<std::mutex> lock(mutex_);
     if (worker_exited_) return queue_.size() == 0;
     const std::uint64_t ticket = ++flush_requested_;
@@ -102,7 +103,7 @@ class BatchSpanProcessor final : public SpanProcessor {
   }
 
   bool shutdown(std::chrono::milliseconds timeout) noexcept override {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = deadline_after(timeout);
     std::unique_lock<std::mutex> lock(mutex_);
     if (shutdown_started_) {
       // Another call is shutting down: wait for it (within this call's
@@ -251,7 +252,7 @@ class BatchSpanProcessor final : public SpanProcessor {
         busy = await_batch(idle_since + kWatchFor, spin);
         lock.lock();
       }
-      wake_.wait_for(lock, options_.schedule_delay, [&] {
+      wake_.wait_until(lock, deadline_after(options_.schedule_delay), [&] {
         // Set before the queue is looked at (see on_end): a producer that
         // then finds asleep_ clear has pushed a batch that the check below
         // sees.

@@ -3,61 +3,13 @@
 #include <string>
 #include <utility>
 
+#include "text.h"
 #include "tick_clock.h"
 #include "weft/sdk/tracer_provider.h"
 #include "weft/version.h"
 
 namespace weft::sdk {
 namespace {
-
-int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes `text`; nullopt on a malformed escape.
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int high = hex_digit(text[i + 1]);
-    const int low = hex_digit(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high << 4 | low);
-    i += 2;
-  }
-  return out;
-}
-
-// Parses OTEL_RESOURCE_ATTRIBUTES ("k=v,k2=v2"); nullopt when malformed.
-std::optional<OwnedAttributes> parse_resource_attributes(
-    std::string_view text) {
-  OwnedAttributes attributes;
-  while (!text.empty()) {
-    const std::size_t comma = text.find(',');
-    const std::string_view member =
-        detail::trim_optional_whitespace(text.substr(0, comma));
-    text = comma == std::string_view::npos ? std::string_view()
-                                           : text.substr(comma + 1);
-    if (member.empty()) continue;
-    const std::size_t equals = member.find('=');
-    if (equals == std::string_view::npos || equals == 0) return std::nullopt;
-    const std::string_view key =
-        detail::trim_optional_whitespace(member.substr(0, equals));
-    std::optional<std::string> value = percent_decode(
-        detail::trim_optional_whitespace(member.substr(equals + 1)));
-    if (key.empty() || !value) return std::nullopt;
-    attributes.emplace_back(std::string(key), std::move(*value));
-  }
-  return attributes;
-}
 
 void upsert(OwnedAttributes& attributes, std::string key,
             AttributeValue value) {
@@ -85,10 +37,11 @@ std::shared_ptr<const Resource> make_resource(
     upsert(attributes, "service.name", options.service_name);
   }
   if (const auto text = env.text("OTEL_RESOURCE_ATTRIBUTES")) {
-    if (auto parsed = parse_resource_attributes(*text)) {
-      for (auto& attribute : *parsed) {
-        upsert(attributes, std::move(attribute.first),
-               std::move(attribute.second));
+    // OpenTelemetry: any malformed entry discards the whole variable.
+    KeyValueList parsed = parse_key_value_list(*text);
+    if (parsed.rejected.empty()) {
+      for (auto& [key, value] : parsed.entries) {
+        upsert(attributes, std::move(key), std::move(value));
       }
     } else {
       env.report_invalid("OTEL_RESOURCE_ATTRIBUTES", *text,

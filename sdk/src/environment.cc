@@ -1,10 +1,9 @@
 #include "weft/sdk/environment.h"
 
-#include <cerrno>
 #include <cstdlib>
 #include <string>
 
-#include "weft/trace_state.h"
+#include "text.h"
 
 namespace weft::sdk {
 namespace {
@@ -18,39 +17,53 @@ class ProcessEnvironment final : public Environment {
   }
 };
 
-std::string trimmed(std::string value) {
-  const std::string_view view =
-      detail::trim_optional_whitespace(std::string_view(value));
-  return std::string(view);
-}
-
 }  // namespace
 
 std::optional<std::string> EnvironmentReader::text(
     std::string_view name) const {
   std::optional<std::string> value = environment_.get(name);
   if (!value) return std::nullopt;
-  std::string kept = trimmed(std::move(*value));
+  const std::string_view kept = trim(*value);
   if (kept.empty()) return std::nullopt;
-  return kept;
+  return std::string(kept);
 }
 
 std::optional<std::string> EnvironmentReader::keyword(
     std::string_view name) const {
   std::optional<std::string> value = text(name);
-  if (value) {
-    for (char& c : *value) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
+  if (!value) return std::nullopt;
+  return to_lower_ascii(*value);
+}
+
+std::optional<std::string> EnvironmentReader::one_of(
+    std::string_view name,
+    std::initializer_list<std::string_view> choices) const {
+  std::optional<std::string> value = keyword(name);
+  if (!value) return std::nullopt;
+  std::string valid;
+  for (std::string_view choice : choices) {
+    if (*value == choice) return value;
+    if (!valid.empty()) valid.append(", ");
+    valid.append(choice);
   }
-  return value;
+  report_invalid(name, *text(name), "one of " + valid);
+  return std::nullopt;
+}
+
+std::optional<std::string_view> EnvironmentReader::first_set(
+    std::initializer_list<std::string_view> names) const {
+  for (std::string_view name : names) {
+    if (text(name)) return name;
+  }
+  return std::nullopt;
 }
 
 void EnvironmentReader::report_invalid(std::string_view name,
                                        std::string_view value,
                                        std::string_view valid) const {
   std::string message;
-  message.append("ignoring ").append(name).append("='").append(value);
+  message.append("ignoring ").append(name).append("='");
+  message.append(printable(value));
   message.append("': expected ").append(valid).append("; using the default");
   log(logger_, LogLevel::kWarning, message);
 }
@@ -59,17 +72,12 @@ std::optional<std::uint32_t> EnvironmentReader::count(
     std::string_view name) const {
   const std::optional<std::string> value = text(name);
   if (!value) return std::nullopt;
-  std::uint64_t result = 0;
-  bool valid = value->size() <= 10;
-  for (char c : *value) {
-    if (c < '0' || c > '9') valid = false;
-    if (valid) result = result * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  if (!valid || result > 0xFFFFFFFFull) {
+  const std::optional<std::uint32_t> result =
+      parse_unsigned<std::uint32_t>(*value);
+  if (!result) {
     report_invalid(name, *value, "a whole number from 0 to 4294967295");
-    return std::nullopt;
   }
-  return static_cast<std::uint32_t>(result);
+  return result;
 }
 
 std::optional<std::chrono::milliseconds> EnvironmentReader::milliseconds(
@@ -77,6 +85,23 @@ std::optional<std::chrono::milliseconds> EnvironmentReader::milliseconds(
   const std::optional<std::uint32_t> value = count(name);
   if (!value) return std::nullopt;
   return std::chrono::milliseconds(*value);
+}
+
+std::optional<std::chrono::milliseconds> EnvironmentReader::milliseconds(
+    std::string_view name, std::chrono::milliseconds least,
+    std::chrono::milliseconds most) const {
+  const std::optional<std::string> value = text(name);
+  if (!value) return std::nullopt;
+  const auto result = parse_unsigned<std::uint64_t>(*value);
+  if (!result || *result < static_cast<std::uint64_t>(least.count()) ||
+      *result > static_cast<std::uint64_t>(most.count())) {
+    report_invalid(name, *value,
+                   "a whole number of milliseconds from " +
+                       std::to_string(least.count()) + " to " +
+                       std::to_string(most.count()));
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(*result));
 }
 
 std::optional<bool> EnvironmentReader::boolean(std::string_view name) const {
@@ -91,11 +116,8 @@ std::optional<bool> EnvironmentReader::boolean(std::string_view name) const {
 std::optional<double> EnvironmentReader::ratio(std::string_view name) const {
   const std::optional<std::string> value = text(name);
   if (!value) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const double result = std::strtod(value->c_str(), &end);
-  if (errno != 0 || end != value->c_str() + value->size() ||
-      !(result >= 0.0 && result <= 1.0)) {
+  const std::optional<double> result = parse_decimal(*value);
+  if (!result || *result < 0.0 || *result > 1.0) {
     report_invalid(name, *value, "a number from 0 to 1");
     return std::nullopt;
   }
@@ -119,7 +141,8 @@ const EnvironmentVariable kEnvironmentVariables[] = {
      "always_on, always_off, traceidratio, parentbased_always_on, "
      "parentbased_always_off, parentbased_traceidratio"},
     {"OTEL_TRACES_SAMPLER_ARG", "1.0",
-     "the ratio in [0, 1] of the traceidratio samplers"},
+     "the ratio in [0, 1] of the traceidratio samplers ('.' as decimal "
+     "point, whatever the locale)"},
     {"OTEL_SPAN_LINK_COUNT_LIMIT", "32", "links kept per span"},
     {"WEFT_SPAN_LINK_RETENTION", "first",
      "which links a full span keeps: `first` or `latest`"},
@@ -167,10 +190,13 @@ const EnvironmentVariable kEnvironmentVariables[] = {
     {"OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "", "traces-specific CLIENT_KEY"},
     {"OTEL_EXPORTER_OTLP_HEADERS", "",
      "gRPC metadata as `key=value,...` (values percent-decoded), e.g. "
-     "`authorization=Bearer%20x`"},
+     "`authorization=Bearer%20x`; keys are lowercased; an entry gRPC cannot "
+     "carry (key outside [0-9a-z_.-] or starting with `grpc-`, value outside "
+     "printable ASCII unless the key ends in `-bin`, malformed escape) is "
+     "dropped with a warning"},
     {"OTEL_EXPORTER_OTLP_TRACES_HEADERS", "", "traces-specific HEADERS"},
     {"OTEL_EXPORTER_OTLP_TIMEOUT", "10000",
-     "milliseconds for one export, retries included"},
+     "milliseconds for one export, retries included (1 to 3600000)"},
     {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "", "traces-specific TIMEOUT"},
     {"OTEL_EXPORTER_OTLP_COMPRESSION", "none", "`gzip` or `none`"},
     {"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "",

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "deadline.h"
 #include "provider_state.h"
 #include "recording_span.h"
 #include "weft/noop.h"
@@ -284,7 +285,7 @@ namespace {
 template <class Step>
 bool within_deadline(const ProviderState& state,
                      std::chrono::milliseconds timeout, Step step) noexcept {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = deadline_after(timeout);
   bool complete = true;
   for (const auto& processor : state.processors) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

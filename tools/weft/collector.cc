@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "deadline.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "weft/otlp/rpc_status.pb.h"
 
@@ -229,8 +230,8 @@ void Collector::State::answer(grpc::ServerUnaryReactor* reactor,
   if (options.delay.count() > 0) {
     std::unique_lock<std::mutex> lock(mutex);
     if (!stopping) {
-      pending.push(
-          Pending{Clock::now() + options.delay, reactor, std::move(status)});
+      pending.push(Pending{sdk::deadline_after(options.delay), reactor,
+                           std::move(status)});
       changed.notify_all();
       return;
     }
@@ -357,7 +358,8 @@ void Collector::stop() {
   }
   state_->changed.notify_all();
   if (state_->delayer.joinable()) state_->delayer.join();
-  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  server_->Shutdown(
+      sdk::deadline_after<std::chrono::system_clock>(std::chrono::seconds(2)));
   server_->Wait();
   server_.reset();
 }
@@ -370,15 +372,17 @@ CollectorStats Collector::stats() const {
 bool Collector::wait_for_spans(std::uint64_t spans,
                                std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(state_->mutex);
-  return state_->changed.wait_for(
-      lock, timeout, [&] { return state_->stats.spans_accepted >= spans; });
+  return state_->changed.wait_until(lock, sdk::deadline_after(timeout), [&] {
+    return state_->stats.spans_accepted >= spans;
+  });
 }
 
 bool Collector::wait_for_requests(std::uint64_t requests,
                                   std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(state_->mutex);
-  return state_->changed.wait_for(
-      lock, timeout, [&] { return state_->stats.requests >= requests; });
+  return state_->changed.wait_until(lock, sdk::deadline_after(timeout), [&] {
+    return state_->stats.requests >= requests;
+  });
 }
 
 std::vector<ReceivedRequest> Collector::requests() const {

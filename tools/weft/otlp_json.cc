@@ -3,8 +3,10 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
-#include "base64.h"
+#include "text.h"
 
 namespace weft::tools {
 namespace {
@@ -15,23 +17,11 @@ using Json = nlohmann::ordered_json;
 void base64_to_hex(Json& object, const char* key) {
   auto field = object.find(key);
   if (field == object.end() || !field->is_string()) return;
-  const std::string& base64 = field->get_ref<const std::string&>();
+  const std::optional<std::string> bytes =
+      sdk::base64_decode(field->get_ref<const std::string&>());
+  if (!bytes) return;
   std::string hex;
-  unsigned bits = 0;
-  int bit_count = 0;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (char c : base64) {
-    const int value = base64_digit(c);
-    if (value < 0) continue;  // '=' padding
-    bits = (bits << 6) | static_cast<unsigned>(value);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      const unsigned byte = (bits >> bit_count) & 0xff;
-      hex.push_back(kHex[byte >> 4]);
-      hex.push_back(kHex[byte & 0xf]);
-    }
-  }
+  sdk::append_hex(hex, *bytes);
   *field = hex;
 }
 

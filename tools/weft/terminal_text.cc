@@ -1,23 +1,24 @@
 #include "terminal_text.h"
 
 #include <cstdint>
+#include <string_view>
+
+#include "text.h"
 
 namespace weft::tools::view {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
 void append_byte_escape(std::string& out, unsigned char byte) {
   out += "\\x";
-  out += kHex[byte >> 4];
-  out += kHex[byte & 0xf];
+  const char bytes[] = {static_cast<char>(byte)};
+  sdk::append_hex(out, std::string_view(bytes, 1));
 }
 
 void append_code_point_escape(std::string& out, std::uint32_t code_point) {
   out += "\\u";
-  for (int shift = 12; shift >= 0; shift -= 4) {
-    out += kHex[(code_point >> shift) & 0xf];
-  }
+  const char bytes[] = {static_cast<char>((code_point >> 8) & 0xff),
+                        static_cast<char>(code_point & 0xff)};
+  sdk::append_hex(out, std::string_view(bytes, 2));
 }
 
 // Format characters that change how a line is drawn: C1 controls, the

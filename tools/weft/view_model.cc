@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "base64.h"
 #include "terminal_text.h"
+#include "text.h"
 
 namespace weft::tools::view {
 namespace {
@@ -156,13 +156,6 @@ int enum_member(const Json& object, const char* key, const std::string& path,
        "not a known value (a name or an integer): " + shown(*value));
 }
 
-bool is_hex(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-           (c >= 'A' && c <= 'F');
-  });
-}
-
 // An id of `bytes` bytes as lowercase hex: given as hex (OTLP) or padded
 // base64 (the plain protobuf mapping). Empty stays empty. Unpadded base64 is
 // refused: hex of an id of the wrong size can read as it (22 hex digits are
@@ -171,47 +164,22 @@ std::string id_member(const Json& object, const char* key, std::size_t bytes,
                       const std::string& path) {
   std::string text = string_member(object, key, path);
   if (text.empty()) return text;
-  if (text.size() == 2 * bytes && is_hex(text)) {
+  if (text.size() == 2 * bytes && sdk::is_hex(text)) {
     std::transform(text.begin(), text.end(), text.begin(), [](char c) {
       return c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c;
     });
     return text;
   }
-  std::string decoded;
-  unsigned bits = 0;
-  int bit_count = 0;
-  bool ok = true;
-  std::size_t padding = 0;
-  for (char c : text) {
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    const int digit = base64_digit(c);
-    if (digit < 0 || padding > 0) {
-      ok = false;
-      break;
-    }
-    bits = (bits << 6) | static_cast<unsigned>(digit);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      decoded.push_back(static_cast<char>((bits >> bit_count) & 0xff));
-    }
-  }
-  if (!ok || decoded.size() != bytes || text.size() != (bytes + 2) / 3 * 4) {
+  const std::optional<std::string> decoded = sdk::base64_decode(text);
+  if (!decoded || decoded->size() != bytes ||
+      text.size() != (bytes + 2) / 3 * 4) {
     fail(path + "." + key,
          fmt::format("expected {} hex digits (or base64 of {} bytes), found "
                      "\"{}\"",
                      2 * bytes, bytes, text.substr(0, 64)));
   }
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  for (char byte : decoded) {
-    const auto value = static_cast<unsigned char>(byte);
-    hex.push_back(kHex[value >> 4]);
-    hex.push_back(kHex[value & 0xf]);
-  }
+  sdk::append_hex(hex, *decoded);
   return hex;
 }
 

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -78,7 +79,8 @@ class CarrierReader {
 // Write access to a carrier.
 class CarrierWriter {
  public:
-  // Sets `key` (lowercase) to `value`, replacing what the carrier held.
+  // Sets `key` (lowercase) to `value`, replacing what the carrier held
+  // under that name in any case.
   virtual void set(std::string_view key, std::string_view value) = 0;
 
  protected:
@@ -152,8 +154,10 @@ class MapCarrierReader final : public CarrierReader {
   const Container& container_;
 };
 
-// Writes into a map (insert or assign), a multimap (every entry spelled
-// exactly as the key is replaced by one) or a vector of pairs (same).
+// Writes into a map (insert or assign), a multimap or a vector of pairs.
+// Whatever the container, the key ends up held once, spelled as given:
+// entries whose name differs from it only in case are removed first (a
+// reader matches names case-insensitively and would see two values).
 template <class Container>
 class MapCarrierWriter final : public CarrierWriter {
  public:
@@ -161,16 +165,29 @@ class MapCarrierWriter final : public CarrierWriter {
       : container_(container) {}
 
   void set(std::string_view key, std::string_view value) override {
-    if constexpr (detail::has_insert_or_assign<Container>::value) {
-      container_.insert_or_assign(std::string(key), std::string(value));
-    } else if constexpr (detail::has_push_back<Container>::value) {
-      container_.erase(
-          std::remove_if(container_.begin(), container_.end(),
-                         [&](const auto& entry) { return entry.first == key; }),
-          container_.end());
+    if constexpr (detail::has_push_back<Container>::value) {
+      container_.erase(std::remove_if(container_.begin(), container_.end(),
+                                      [&](const auto& entry) {
+                                        return detail::equals_lowercase_key(
+                                            entry.first, key);
+                                      }),
+                       container_.end());
       container_.emplace_back(std::string(key), std::string(value));
+    } else if constexpr (detail::has_insert_or_assign<Container>::value) {
+      // One pass with a length check first: as cheap as the reader's pass
+      // when no other spelling is present (the common case).
+      for (auto it = container_.begin(); it != container_.end();) {
+        const std::string_view name(it->first);
+        it = name != key && detail::equals_lowercase_key(name, key)
+                 ? container_.erase(it)
+                 : std::next(it);
+      }
+      container_.insert_or_assign(std::string(key), std::string(value));
     } else {
-      container_.erase(std::string(key));
+      for (auto it = container_.begin(); it != container_.end();) {
+        it = detail::equals_lowercase_key(it->first, key) ? container_.erase(it)
+                                                          : std::next(it);
+      }
       container_.emplace(std::string(key), std::string(value));
     }
   }

@@ -3,6 +3,8 @@
 #include <iterator>
 #include <utility>
 
+#include "deadline.h"
+
 namespace weft::exporters {
 
 sdk::SpanBatch InMemorySpanStore::take_all() {
@@ -18,8 +20,8 @@ std::size_t InMemorySpanStore::size() const {
 bool InMemorySpanStore::wait_for(std::size_t count,
                                  std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  return stored_.wait_for(lock, timeout,
-                          [&] { return spans_.size() >= count; });
+  return stored_.wait_until(lock, sdk::deadline_after(timeout),
+                            [&] { return spans_.size() >= count; });
 }
 
 void InMemorySpanStore::add(sdk::SpanBatch& spans) {

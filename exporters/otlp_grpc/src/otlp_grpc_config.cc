@@ -1,10 +1,11 @@
 #include "otlp_grpc_config.h"
 
-#include <cctype>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
+#include "header_rules.h"
+#include "text.h"
 #include "weft/sdk/environment.h"
 
 namespace weft::otlp {
@@ -16,66 +17,27 @@ using sdk::Error;
 constexpr std::string_view kDefaultEndpoint = "http://localhost:4317";
 constexpr std::string_view kDefaultPort = "4317";
 
-// Reads OTEL_EXPORTER_OTLP_TRACES_<suffix>, then OTEL_EXPORTER_OTLP_<suffix>;
-// returns the value and the name of the variable it came from.
+// The name of OTEL_EXPORTER_OTLP_TRACES_<suffix> when it is set, else of
+// OTEL_EXPORTER_OTLP_<suffix>: the variable the exporter reads.
+std::string setting_name(const sdk::EnvironmentReader& reader,
+                         std::string_view suffix) {
+  const std::string traces = "OTEL_EXPORTER_OTLP_TRACES_" + std::string(suffix);
+  const std::string general = "OTEL_EXPORTER_OTLP_" + std::string(suffix);
+  return std::string(reader.first_set({traces, general}).value_or(general));
+}
+
 struct Setting {
   std::string name;
   std::string value;
 };
 
+// The value of the variable setting_name() picks, or nullopt when unset.
 std::optional<Setting> read_setting(const sdk::EnvironmentReader& reader,
                                     std::string_view suffix) {
-  for (std::string_view prefix :
-       {"OTEL_EXPORTER_OTLP_TRACES_", "OTEL_EXPORTER_OTLP_"}) {
-    std::string name(prefix);
-    name.append(suffix);
-    if (std::optional<std::string> value = reader.text(name)) {
-      return Setting{std::move(name), std::move(*value)};
-    }
-  }
-  return std::nullopt;
-}
-
-std::string lower(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return result;
-}
-
-std::string trim(std::string_view text) {
-  while (!text.empty() &&
-         std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return std::string(text);
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text) {
-  std::string result;
-  result.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        result.push_back(static_cast<char>(high * 16 + low));
-        i += 2;
-        continue;
-      }
-    }
-    result.push_back(text[i]);
-  }
-  return result;
+  std::string name = setting_name(reader, suffix);
+  std::optional<std::string> value = reader.text(name);
+  if (!value) return std::nullopt;
+  return Setting{std::move(name), std::move(*value)};
 }
 
 // The whole file, or nullopt when it cannot be read.
@@ -88,12 +50,27 @@ std::optional<std::string> read_file(const std::string& path) {
   return contents.str();
 }
 
-void warn(const exporters::OtlpGrpcExporterOptions& options,
-          const Setting& setting, std::string_view expected,
-          std::string_view fallback) {
-  std::string message = "ignoring " + setting.name + "='" + setting.value +
-                        "': expected " + std::string(expected) + "; using " +
-                        std::string(fallback);
+// Logs, once, the header entries that were dropped and where they came from.
+void report_dropped_headers(const exporters::OtlpGrpcExporterOptions& options,
+                            std::string_view source,
+                            const std::vector<std::string>& rejected) {
+  if (rejected.empty()) return;
+  std::string message = "ignoring ";
+  message.append(source).append(rejected.size() == 1 ? " entry " : " entries ");
+  constexpr std::size_t kNamed = 8;  // a bounded line, whatever the input
+  for (std::size_t i = 0; i < rejected.size() && i < kNamed; ++i) {
+    if (i > 0) message.append(", ");
+    message.append(rejected[i]);
+  }
+  if (rejected.size() > kNamed) {
+    message.append(" and ")
+        .append(std::to_string(rejected.size() - kNamed))
+        .append(" more");
+  }
+  message.append(
+      ": expected key=value pairs separated by ',', keys of [0-9a-z_.-] not "
+      "starting with grpc-, values of printable ASCII (percent-encoded in "
+      "the environment); the other headers are used");
   sdk::log(options.logger, sdk::LogLevel::kWarning, message);
 }
 
@@ -123,30 +100,14 @@ std::optional<Error> load_pem(const sdk::EnvironmentReader& reader,
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> parse_headers(
-    std::string_view text, std::string* invalid) {
-  std::vector<std::pair<std::string, std::string>> headers;
-  while (!text.empty()) {
-    const std::size_t comma = text.find(',');
-    const std::string_view entry = text.substr(0, comma);
-    text.remove_prefix(comma == std::string_view::npos ? text.size()
-                                                       : comma + 1);
-    const std::string trimmed = trim(entry);
-    if (trimmed.empty()) continue;
-    const std::size_t equals = trimmed.find('=');
-    std::string key = lower(
-        trim(percent_decode(std::string_view(trimmed).substr(0, equals))));
-    if (equals == std::string::npos || key.empty()) {
-      if (invalid != nullptr) {
-        if (!invalid->empty()) invalid->append(", ");
-        invalid->append("'").append(trimmed).append("'");
-      }
-      continue;
-    }
-    headers.emplace_back(
-        std::move(key),
-        trim(percent_decode(std::string_view(trimmed).substr(equals + 1))));
+    std::string_view text, std::vector<std::string>& rejected) {
+  sdk::KeyValueList list = sdk::parse_key_value_list(text);
+  for (const std::string& entry : list.rejected) {
+    rejected.push_back("'" + sdk::printable(entry) +
+                       "' (no '=', an empty key or a malformed %-escape)");
   }
-  return headers;
+  return sdk::checked_headers(sdk::HeaderTransport::kGrpc, list.entries,
+                              rejected);
 }
 
 bool parse_endpoint(std::string_view endpoint, bool insecure,
@@ -155,7 +116,7 @@ bool parse_endpoint(std::string_view endpoint, bool insecure,
   use_tls = !insecure;
   const std::size_t scheme_end = rest.find("://");
   if (scheme_end != std::string_view::npos) {
-    const std::string scheme = lower(rest.substr(0, scheme_end));
+    const std::string scheme = sdk::to_lower_ascii(rest.substr(0, scheme_end));
     if (scheme == "http") {
       use_tls = false;
     } else if (scheme == "https") {
@@ -179,18 +140,8 @@ bool parse_endpoint(std::string_view endpoint, bool insecure,
                         (bracket == std::string::npos || colon > bracket);
   if (has_port) {
     const std::string_view port = std::string_view(target).substr(colon + 1);
-    if (port.empty() || port.size() > 5) {
-      problem = "the port must be a number from 1 to 65535";
-      return false;
-    }
-    for (char c : port) {
-      if (c < '0' || c > '9') {
-        problem = "the port must be a number from 1 to 65535";
-        return false;
-      }
-    }
-    const long value = std::stol(std::string(port));
-    if (value < 1 || value > 65535) {
+    const auto value = sdk::parse_unsigned<std::uint16_t>(port);
+    if (!value || *value == 0) {
       problem = "the port must be a number from 1 to 65535";
       return false;
     }
@@ -210,15 +161,8 @@ sdk::Expected<OtlpGrpcConfig> finalize_otlp_grpc_config(
 
   // INSECURE first: the endpoint's scheme (if any) overrides it.
   bool insecure = options.insecure.value_or(false);
-  if (std::optional<Setting> setting = read_setting(reader, "INSECURE")) {
-    const std::string value = lower(setting->value);
-    if (value == "true") {
-      insecure = true;
-    } else if (value == "false") {
-      insecure = false;
-    } else {
-      warn(options, *setting, "true or false", insecure ? "true" : "false");
-    }
+  if (const auto value = reader.boolean(setting_name(reader, "INSECURE"))) {
+    insecure = *value;
   }
 
   std::string problem;
@@ -231,9 +175,9 @@ sdk::Expected<OtlpGrpcConfig> finalize_otlp_grpc_config(
                        problem)) {
       endpoint_set = true;
     } else {
-      warn(options, *setting,
-           "http://host:port or https://host:port (" + problem + ")",
-           "'" + code_endpoint + "'");
+      reader.report_invalid(
+          setting->name, setting->value,
+          "http://host:port or https://host:port (" + problem + ")");
     }
   }
   if (!endpoint_set && !parse_endpoint(code_endpoint, insecure, config.target,
@@ -266,16 +210,14 @@ sdk::Expected<OtlpGrpcConfig> finalize_otlp_grpc_config(
                  "CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY)"};
   }
 
-  for (const auto& [key, value] : options.headers) {
-    config.headers.emplace_back(lower(key), value);
-  }
+  std::vector<std::string> rejected;
+  config.headers = sdk::checked_headers(sdk::HeaderTransport::kGrpc,
+                                        options.headers, rejected);
+  report_dropped_headers(options, "OtlpGrpcExporterOptions::headers", rejected);
   if (std::optional<Setting> setting = read_setting(reader, "HEADERS")) {
-    std::string invalid;
-    auto headers = parse_headers(setting->value, &invalid);
-    if (!invalid.empty()) {
-      warn(options, *setting, "key=value pairs separated by ','",
-           "the valid entries only (skipped " + invalid + ")");
-    }
+    rejected.clear();
+    auto headers = parse_headers(setting->value, rejected);
+    report_dropped_headers(options, setting->name, rejected);
     // The environment's headers replace code headers of the same name.
     for (auto& header : headers) {
       for (auto it = config.headers.begin(); it != config.headers.end();) {
@@ -292,30 +234,17 @@ sdk::Expected<OtlpGrpcConfig> finalize_otlp_grpc_config(
     }
     config.timeout = *options.timeout;
   }
-  if (std::optional<Setting> setting = read_setting(reader, "TIMEOUT")) {
-    char* end = nullptr;
-    const long long value = std::strtoll(setting->value.c_str(), &end, 10);
-    if (end == setting->value.c_str() + setting->value.size() && value > 0 &&
-        value <= 3600000) {
-      config.timeout = std::chrono::milliseconds(value);
-    } else {
-      warn(options, *setting,
-           "a whole number of milliseconds from 1 to 3600000",
-           std::to_string(config.timeout.count()) + " ms");
-    }
+  if (const auto value = reader.milliseconds(
+          setting_name(reader, "TIMEOUT"), std::chrono::milliseconds(1),
+          std::chrono::milliseconds(3600000))) {
+    config.timeout = *value;
   }
 
   config.compression = options.compression.value_or(OtlpCompression::kNone);
-  if (std::optional<Setting> setting = read_setting(reader, "COMPRESSION")) {
-    const std::string value = lower(setting->value);
-    if (value == "gzip") {
-      config.compression = OtlpCompression::kGzip;
-    } else if (value == "none") {
-      config.compression = OtlpCompression::kNone;
-    } else {
-      warn(options, *setting, "gzip or none",
-           config.compression == OtlpCompression::kGzip ? "gzip" : "none");
-    }
+  if (const auto value = reader.one_of(setting_name(reader, "COMPRESSION"),
+                                       {"gzip", "none"})) {
+    config.compression =
+        *value == "gzip" ? OtlpCompression::kGzip : OtlpCompression::kNone;
   }
 
   if (options.retry_initial_backoff.count() <= 0 ||

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,11 +36,12 @@ struct OtlpGrpcConfig {
 sdk::Expected<OtlpGrpcConfig> finalize_otlp_grpc_config(
     const exporters::OtlpGrpcExporterOptions& options);
 
-// Parses `key=value,key2=value2` (W3C Baggage-like: values and keys
-// percent-decoded, whitespace around entries ignored). Entries without '='
-// or with an empty key are skipped and named in `invalid`.
+// Parses OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2` (see
+// sdk::parse_key_value_list: values percent-decoded), keys lowercased, and
+// only entries valid as gRPC metadata kept (sdk::header_problem); each
+// dropped entry is described in `rejected`.
 std::vector<std::pair<std::string, std::string>> parse_headers(
-    std::string_view text, std::string* invalid);
+    std::string_view text, std::vector<std::string>& rejected);
 
 // The gRPC target and TLS choice for `endpoint`; false (with `problem`) when
 // the endpoint cannot be used.

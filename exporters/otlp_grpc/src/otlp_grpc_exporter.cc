@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "deadline.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "otlp_encoder.h"
 #include "otlp_grpc_config.h"
@@ -188,8 +189,8 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
 
   bool force_flush(milliseconds timeout) noexcept override {
     std::unique_lock<std::mutex> lock(mutex_);
-    return state_changed_.wait_for(lock, timeout,
-                                   [this] { return unfinished_.empty(); });
+    return state_changed_.wait_until(lock, sdk::deadline_after(timeout),
+                                     [this] { return unfinished_.empty(); });
   }
 
   // True when every unfinished request was delivered (or failed on its
@@ -197,7 +198,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
   bool shutdown(milliseconds timeout) noexcept override {
     const std::uint64_t dropped_before = stats().spans_dropped_shutdown;
     std::unique_lock<std::mutex> lock(mutex_);
-    const Clock::time_point deadline = Clock::now() + timeout;
+    const Clock::time_point deadline = sdk::deadline_after(timeout);
     if (!shutting_down_) {
       shutting_down_ = true;
       shutdown_deadline_ = deadline;
@@ -291,12 +292,12 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
       if (request->attempts == 0) {
         // The export timeout counts from the first attempt, not from
         // when the request was queued.
-        request->export_deadline = now + config_.timeout;
+        request->export_deadline = sdk::deadline_after(config_.timeout, now);
         deadline = effective_deadline(request->export_deadline);
       }
       if (now < deadline) {
-        context->set_deadline(std::chrono::system_clock::now() +
-                              (deadline - now));
+        context->set_deadline(
+            sdk::deadline_after<std::chrono::system_clock>(deadline - now));
         retry = request->attempts++ > 0;
         request->attempt_started = now;
         request->attempt_deadline = deadline;

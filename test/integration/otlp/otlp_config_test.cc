@@ -130,19 +130,18 @@ TEST_CASE("a bad variable is reported by name and value and a fallback used",
     std::string fallback_in_message;
   };
   const Row row = GENERATE(
-      Row{__LINE__, "OTEL_EXPORTER_OTLP_TIMEOUT", "ten", "1500 ms"},
-      Row{__LINE__, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "0", "1500 ms"},
-      Row{__LINE__, "OTEL_EXPORTER_OTLP_TIMEOUT", "-5", "1500 ms"},
+      Row{__LINE__, "OTEL_EXPORTER_OTLP_TIMEOUT", "ten", "1 to 3600000"},
+      Row{__LINE__, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "0", "1 to 3600000"},
+      Row{__LINE__, "OTEL_EXPORTER_OTLP_TIMEOUT", "-5", "1 to 3600000"},
       Row{__LINE__, "OTEL_EXPORTER_OTLP_COMPRESSION", "brotli", "gzip"},
       Row{__LINE__, "OTEL_EXPORTER_OTLP_INSECURE", "maybe", "false"},
       Row{__LINE__, "OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://collector:21",
-          "http://code:7"},
+          "http://host:port"},
       Row{__LINE__, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://:4317",
-          "http://code:7"},
+          "http://host:port"},
       Row{__LINE__, "OTEL_EXPORTER_OTLP_ENDPOINT", "http://host:99999",
-          "http://code:7"},
-      Row{__LINE__, "OTEL_EXPORTER_OTLP_HEADERS", "good=1,bad-entry",
-          "skipped 'bad-entry'"});
+          "http://host:port"},
+      Row{__LINE__, "OTEL_EXPORTER_OTLP_HEADERS", "bad-entry", "'bad-entry'"});
   CAPTURE(row.line, row.variable, row.value);
   OtlpGrpcExporterOptions options;
   options.endpoint = "http://code:7";
@@ -162,16 +161,41 @@ TEST_CASE("a bad variable is reported by name and value and a fallback used",
 
 TEST_CASE("headers are parsed, percent-decoded and lower-cased",
           "[otlp][config]") {
-  std::string invalid;
+  std::vector<std::string> rejected;
   const auto headers = weft::otlp::parse_headers(
       " Authorization=Bearer%20abc%3D , x-empty= ,=novalue, api-key=k=v,",
-      &invalid);
+      rejected);
   REQUIRE(headers.size() == 3);
   CHECK(headers[0] ==
         std::pair<std::string, std::string>("authorization", "Bearer abc="));
   CHECK(headers[1] == std::pair<std::string, std::string>("x-empty", ""));
   CHECK(headers[2] == std::pair<std::string, std::string>("api-key", "k=v"));
-  CHECK(invalid == "'=novalue'");
+  REQUIRE(rejected.size() == 1);
+  CHECK_THAT(rejected[0], Catch::StartsWith("'=novalue'"));
+}
+
+TEST_CASE(
+    "headers gRPC cannot carry are dropped with one warning per source, "
+    "naming each entry",
+    "[otlp][config][headers]") {
+  OtlpGrpcExporterOptions options;
+  options.headers = {{"Bad Key", "1"}, {"X-Ok", "code"}, {"x-nl", "a\nb"}};
+  Configured configured(
+      {{"OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+        "Bad Key=1,x-env=1,x-cr=%0D,x-utf=caf\xc3\xa9,grpc-x=1,x-hi=%FF,"
+        "x-b-bin=%FF"}},
+      options);
+  REQUIRE(configured.config.has_value());
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  CHECK(configured.config.value().headers ==
+        Pairs{{"x-ok", "code"}, {"x-env", "1"}, {"x-b-bin", "\xff"}});
+  CHECK(configured.logger->count_containing(
+            {"OTEL_EXPORTER_OTLP_TRACES_HEADERS", "'Bad Key=1'", "'x-cr=\\x0d'",
+             "'x-utf=caf\\xc3\\xa9'", "'grpc-x=1'", "'x-hi=\\xff'"}) == 1);
+  CHECK(configured.logger->count_containing({"OtlpGrpcExporterOptions::headers",
+                                             "'Bad Key=1'",
+                                             "'x-nl=a\\x0ab'"}) == 1);
+  CHECK(configured.logger->size() == 2);
 }
 
 TEST_CASE("the exporter refuses to start when it could not work",

@@ -108,8 +108,7 @@ TEST_CASE("configured headers arrive as gRPC metadata",
   REQUIRE(requests.size() == 1);
   const auto& metadata = requests[0].metadata;
   auto value_of = [&metadata](const std::string& key) {
-    const auto found = metadata.find(key);
-    return found == metadata.end() ? std::string("<missing>") : found->second;
+    return weft::testing::metadata_value(metadata, key);
   };
   CHECK(value_of("authorization") == "Bearer secret");
   CHECK(value_of("x-team") == "a,b");  // the environment wins over code

@@ -96,6 +96,30 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "force_flush and shutdown with milliseconds::max wait for the answer, "
+    "however long",
+    "[otlp][grpc][pipeline][deadline][no_tsan]") {
+  // now + milliseconds::max() overflowed into "give up at once".
+  CollectorOptions options;
+  options.delay = 300ms;
+  auto collector = weft::testing::start_collector(options);
+  auto under_test =
+      pipelined_exporter(*collector, [](OtlpGrpcExporterOptions& exporter) {
+        exporter.timeout = std::chrono::milliseconds::max();
+      });
+  TestProvider provider;
+  weft::sdk::SpanBatch spans = weft::testing::record_varied_spans(provider);
+  REQUIRE(under_test.exporter->export_spans(spans) == ExportResult::kSuccess);
+  CHECK(under_test.exporter->force_flush(std::chrono::milliseconds::max()));
+  CHECK(under_test.exporter->stats().spans_sent == 4);
+  weft::sdk::SpanBatch more = weft::testing::record_varied_spans(provider);
+  REQUIRE(under_test.exporter->export_spans(more) == ExportResult::kSuccess);
+  CHECK(under_test.exporter->shutdown(std::chrono::milliseconds::max()));
+  CHECK(under_test.exporter->stats().spans_sent == 8);
+  CHECK(collector->wait_for_spans(8, std::chrono::milliseconds::max()));
+}
+
+TEST_CASE(
     "a pipelined request that fails after export_spans returned has its "
     "spans counted as dropped and logged",
     "[otlp][grpc][pipeline][no_tsan]") {

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -71,6 +72,14 @@ struct ExporterUnderTest {
     exporter = std::move(made).value();
   }
 };
+
+// The first value of `key` in a request's metadata, or "<missing>".
+inline std::string metadata_value(
+    const std::multimap<std::string, std::string>& metadata,
+    const std::string& key) {
+  const auto found = metadata.find(key);
+  return found == metadata.end() ? std::string("<missing>") : found->second;
+}
 
 inline std::string http_endpoint(const tools::Collector& collector) {
   return "http://" + collector.address();

@@ -73,10 +73,15 @@ struct OtlpGrpcExporterOptions {
   // both or neither.
   std::string client_certificate_file;
   std::string client_key_file;
-  // Sent as gRPC metadata with every request (keys are lower-cased).
+  // Sent as gRPC metadata with every request (keys are lower-cased). An
+  // entry gRPC cannot carry (key outside [0-9a-z_.-] or starting with
+  // "grpc-"; value outside printable ASCII unless the key ends in "-bin") is
+  // dropped with one warning; OTEL_EXPORTER_OTLP_(TRACES_)HEADERS entries of
+  // the same name replace these.
   std::vector<std::pair<std::string, std::string>> headers;
   // The most one batch may take, retries included, counted from when its
-  // request is started (after any wait for a free slot). Default 10 s.
+  // request is started (after any wait for a free slot). Default 10 s;
+  // milliseconds::max() means no limit.
   std::optional<std::chrono::milliseconds> timeout;
   // Default none.
   std::optional<OtlpCompression> compression;
