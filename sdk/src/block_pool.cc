@@ -5,6 +5,8 @@
 #include <new>
 #include <utility>
 
+#include "fork_handlers.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define WEFT_POOL_ASAN 1
 #elif defined(__has_feature)
@@ -320,3 +322,12 @@ void trim() noexcept {
 }
 
 }  // namespace weft::sdk::block_pool
+
+// Other threads' caches do not exist in a forked child: their blocks are
+// left to the parent (never reused there, never freed twice).
+namespace weft::sdk::fork_hooks {
+
+void lock_block_pool() noexcept { block_pool::shared().mutex.lock(); }
+void unlock_block_pool() noexcept { block_pool::shared().mutex.unlock(); }
+
+}  // namespace weft::sdk::fork_hooks

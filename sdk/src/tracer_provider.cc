@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "fork_handlers.h"
 #include "provider_state.h"
 #include "recording_span.h"
 #include "weft/noop.h"
@@ -151,6 +152,7 @@ std::shared_ptr<ProviderState> make_provider_state(
     TracerProviderConfig config) {
   // Orphaned states whose last spans ended while they were being orphaned
   // wait for the next orphaning or for this.
+  register_fork_handlers();
   sweep_graveyard();
   auto* state = new ProviderState(std::move(config));
   try {
@@ -160,6 +162,15 @@ std::shared_ptr<ProviderState> make_provider_state(
     throw;
   }
 }
+
+namespace fork_hooks {
+
+// States orphaned with spans recording on the parent's other threads stay
+// in the child's graveyard for good (those spans never end there).
+void lock_graveyard() noexcept { graveyard().mutex.lock(); }
+void unlock_graveyard() noexcept { graveyard().mutex.unlock(); }
+
+}  // namespace fork_hooks
 
 void ProviderState::end_span() noexcept {
   if (!orphaned.load(std::memory_order_acquire)) {
