@@ -38,19 +38,27 @@ constexpr int kSpansEach = 1000;
 
 const FakeEnvironment kNoEnvironment;
 
+enum class Processor { kBatch, kSimple };
+
 // A provider whose batch processor exports only on a full batch of 512,
-// force_flush or shutdown (the schedule delay never comes in a test).
+// force_flush or shutdown (the schedule delay never comes in a test), or
+// with a simple processor.
 struct BatchedProvider {
-  BatchedProvider() {
-    weft::sdk::BatchOptions batch;
-    batch.schedule_delay = std::chrono::hours(1);
-    batch.environment = &kNoEnvironment;
-    auto processor = weft::sdk::make_batch_processor(
-        std::make_unique<FakeExporter>(exporter), batch);
-    REQUIRE(processor.has_value());
+  explicit BatchedProvider(Processor kind = Processor::kBatch) {
     weft::sdk::TracerProviderOptions options;
     options.environment = &kNoEnvironment;
-    options.processors.push_back(std::move(processor).value());
+    if (kind == Processor::kSimple) {
+      options.processors.push_back(weft::sdk::make_simple_processor(
+          std::make_unique<FakeExporter>(exporter)));
+    } else {
+      weft::sdk::BatchOptions batch;
+      batch.schedule_delay = std::chrono::hours(1);
+      batch.environment = &kNoEnvironment;
+      auto processor = weft::sdk::make_batch_processor(
+          std::make_unique<FakeExporter>(exporter), batch);
+      REQUIRE(processor.has_value());
+      options.processors.push_back(std::move(processor).value());
+    }
     auto made = weft::sdk::make_tracer_provider(std::move(options));
     REQUIRE(made.has_value());
     provider = std::move(made).value();
@@ -239,7 +247,12 @@ TEST_CASE(
 
 TEST_CASE("a child forked while other threads start and end spans works",
           "[fork]") {
-  BatchedProvider parent;
+  const auto [line, kind] = GENERATE(table<int, Processor>({
+      {__LINE__, Processor::kBatch},
+      {__LINE__, Processor::kSimple},
+  }));
+  CAPTURE(line);
+  BatchedProvider parent(kind);
   // Stopped and joined however the test ends.
   struct BusyThreads {
     ~BusyThreads() {
