@@ -36,7 +36,7 @@ ForkParticipants& participants() noexcept {
 void prepare() noexcept {
   ForkParticipants& list = participants();
   list.mutex.lock();
-  list.each([](ForkParticipant& p) { p.before_fork(); });
+  list.each_reversed([](ForkParticipant& p) { p.before_fork(); });
   fork_hooks::lock_graveyard();
   fork_hooks::lock_thread_slots();
   fork_hooks::lock_block_pool();
@@ -47,7 +47,7 @@ void in_parent() noexcept {
   fork_hooks::unlock_thread_slots();
   fork_hooks::unlock_graveyard();
   ForkParticipants& list = participants();
-  list.each_reversed([](ForkParticipant& p) { p.after_fork_in_parent(); });
+  list.each([](ForkParticipant& p) { p.after_fork_in_parent(); });
   list.mutex.unlock();
 }
 
@@ -60,7 +60,7 @@ void in_child() noexcept {
   fork_hooks::reseed_ids_in_child();
   // Last: the participants' new threads find everything above repaired.
   ForkParticipants& list = participants();
-  list.each_reversed([](ForkParticipant& p) { p.after_fork_in_child(); });
+  list.each([](ForkParticipant& p) { p.after_fork_in_child(); });
   list.mutex.unlock();
 }
 

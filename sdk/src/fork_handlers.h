@@ -7,8 +7,11 @@
 // would stay that way for good. So the handlers (pthread_atfork, registered
 // once) take the SDK's locks before the fork, in this order, and release
 // them on both sides after it:
-//   1. the list of fork participants (batch processors),
-//   2. each participant's own lock, in the order they were added,
+//   1. the list of fork participants (weft/sdk/fork.h: the processors, the
+//      OTLP exporter),
+//   2. each participant's own locks, the one added last first (a processor
+//      before the exporter it was given: it waits for its worker to return
+//      from the exporter, which may need the exporter's lock to do so),
 //   3. the graveyard of orphaned provider states (tracer_provider.cc),
 //   4. the thread slots of the sharded counters (sharded_counter.cc),
 //   5. the block pool's shared list (block_pool.cc).
@@ -19,44 +22,22 @@
 //     seed their own): the id path itself pays nothing for it;
 //   - counter slots of the parent's other threads are handed back;
 //   - a clock calibration that another thread was writing is discarded;
-//   - each participant (batch processor) restarts its worker thread.
+//   - each participant, the one added first first, releases its locks and
+//     restarts its threads (a batch processor's worker) or gives up on
+//     them (the OTLP exporter's).
 // Lock-free state that other threads were changing (a batch queue) is each
 // participant's to reset. Programs that bypass pthread_atfork (a raw clone
 // or _Fork()) get none of this.
 #pragma once
 
+#include "weft/sdk/fork.h"
+
 namespace weft::sdk {
-
-// Something with a lock or a thread that fork() must not leave half-way:
-// added while it exists, removed before it is destroyed.
-class ForkParticipant {
- public:
-  // Before fork(), on the forking thread: takes the participant's lock.
-  virtual void before_fork() noexcept = 0;
-  // In the parent after fork(): releases it.
-  virtual void after_fork_in_parent() noexcept = 0;
-  // In the child, the only thread there: releases it and restarts what the
-  // parent's threads did (it may start threads).
-  virtual void after_fork_in_child() noexcept = 0;
-
- protected:
-  ~ForkParticipant() = default;
-
- private:
-  friend void add_fork_participant(ForkParticipant&) noexcept;
-  friend void remove_fork_participant(ForkParticipant&) noexcept;
-  friend struct ForkParticipants;
-  ForkParticipant* previous_ = nullptr;
-  ForkParticipant* next_ = nullptr;
-};
 
 // Registers the handlers with pthread_atfork, once per process; cheap after
 // the first call. Called by every component that fork() concerns when it
 // first has state.
 void register_fork_handlers() noexcept;
-
-void add_fork_participant(ForkParticipant& participant) noexcept;
-void remove_fork_participant(ForkParticipant& participant) noexcept;
 
 // The hooks of the components, each defined in its own .cc.
 namespace fork_hooks {
