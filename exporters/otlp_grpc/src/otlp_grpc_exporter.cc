@@ -81,12 +81,20 @@ struct Request {
 };
 
 // After fork(), the child's copy of an exporter is left without gRPC's
-// threads and without its retry thread (see the README): it never calls gRPC
-// again. Its export_spans() drops the child's spans, counted in
-// spans_dropped_forked and said once in a warning; force_flush() and
-// shutdown() return at once (false when spans were dropped); its destructor
-// leaves the gRPC objects and the parent's requests alone (destroying them
-// would wait for threads that do not exist).
+// threads and without its retry thread: it never calls gRPC again. Nor does
+// an exporter made later in that child, whose gRPC (1.51, with or without
+// GRPC_ENABLE_FORK_SUPPORT) would wait for ever for answers that its
+// threads, gone with the parent's, would have delivered. Such an exporter's
+// export_spans() drops the child's spans, counted in spans_dropped_forked
+// and said once in a warning; force_flush() and shutdown() return at once
+// (false when spans were dropped); its destructor leaves the gRPC objects and
+// the parent's requests alone (destroying them would wait for threads that
+// do not exist). A child whose parent had no exporter at the fork (none made
+// yet, or all destroyed) uses gRPC normally.
+//
+// Set in a forked child whose parent had an exporter at the fork.
+std::atomic<bool> g_grpc_left_in_parent{false};
+
 class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
                                    private sdk::ForkParticipant {
  public:
@@ -96,6 +104,11 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
         logger_(std::move(logger)),
         stats_(std::make_shared<SharedStats>()),
         random_(std::random_device{}()) {
+    if (g_grpc_left_in_parent.load(std::memory_order_relaxed)) {
+      forked_ = true;
+      sdk::add_fork_participant(*this);
+      return;
+    }
     std::shared_ptr<grpc::ChannelCredentials> credentials;
     if (config_.use_tls) {
       grpc::SslCredentialsOptions ssl;
@@ -289,6 +302,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
   // gone, and the requests in flight belong to the parent.
   void after_fork_in_child() noexcept override {
     forked_ = true;
+    g_grpc_left_in_parent.store(true, std::memory_order_relaxed);
     new (&state_changed_) std::condition_variable();
     stats_->mutex.unlock();
     mutex_.unlock();

@@ -10,9 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "child_process.h"
 #include "fake_environment.h"
 #include "forked_child.h"
+#include "otlp_test_spans.h"
 #include "otlp_test_support.h"
+#include "test_provider.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/tracer_provider.h"
 
@@ -74,8 +77,21 @@ TEST_CASE(
                     std::to_string(shut_down) + " dropped in child " +
                     std::to_string(stats.spans_dropped_forked) + " warnings " +
                     std::to_string(warnings));
+    // An exporter made in the child would wait for ever on gRPC: it drops.
+    ExporterUnderTest made_in_child(weft::testing::http_endpoint(*collector));
+    weft::testing::TestProvider recorder;
+    auto recorded = weft::testing::record_varied_spans(recorder);
+    const std::size_t count = recorded.size();
+    const bool dropped =
+        made_in_child.exporter->export_spans(recorded) ==
+            weft::sdk::ExportResult::kFailure &&
+        made_in_child.exporter->stats().spans_dropped_forked == count &&
+        !made_in_child.exporter->shutdown(10s);
+    made_in_child.exporter.reset();
+    self.write_line("an exporter made in the child dropped: " +
+                    std::to_string(dropped));
     return !flushed && !shut_down && stats.spans_dropped_forked == 100 &&
-                   warnings == 1
+                   warnings == 1 && dropped
                ? 0
                : 1;
   });
@@ -89,4 +105,41 @@ TEST_CASE(
   CHECK(exporter_stats().spans_dropped() == 0);
   CHECK(collector->stats().spans_accepted == 30);
   CHECK(under_test.logger->count_containing({"fork()"}) == 0);
+}
+
+TEST_CASE(
+    "an OTLP gRPC exporter made in a fork() child of a process that had "
+    "none at the fork exports from the child",
+    "[otlp][grpc][fork][no_tsan]") {
+  weft::testing::ChildProcess collect(
+      {WEFT_PROGRAM, "collect", "--listen", "127.0.0.1:0", "--count-only"});
+  const auto line = collect.wait_for_line("listening on", 20s);
+  REQUIRE(line.has_value());
+  const std::string endpoint =
+      "http://" + line->substr(line->find("listening on ") + 13);
+  {
+    // The parent used gRPC before, and let its exporter go before forking.
+    ExporterUnderTest in_parent(endpoint);
+    weft::testing::TestProvider provider;
+    auto spans = weft::testing::record_varied_spans(provider);
+    REQUIRE(in_parent.exporter->export_spans(spans) ==
+            weft::sdk::ExportResult::kSuccess);
+  }
+  ForkedChild child([&](const ForkedChild& self) {
+    ExporterUnderTest in_child(endpoint);
+    weft::testing::TestProvider provider;
+    auto spans = weft::testing::record_varied_spans(provider);
+    const std::size_t count = spans.size();
+    const bool delivered = in_child.exporter->export_spans(spans) ==
+                           weft::sdk::ExportResult::kSuccess;
+    const auto stats = in_child.exporter->stats();
+    in_child.exporter.reset();
+    self.write_line("delivered " + std::to_string(delivered) + " sent " +
+                    std::to_string(stats.spans_sent) + " " + stats.last_error);
+    return delivered && stats.spans_sent == count ? 0 : 1;
+  });
+  REQUIRE(child.started());
+  const std::optional<int> code = child.wait_exit(30s);
+  INFO(child.output());
+  REQUIRE(code == 0);
 }
