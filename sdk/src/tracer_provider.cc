@@ -256,7 +256,8 @@ void ProviderState::deliver(std::unique_ptr<SpanData> span) noexcept {
 }
 
 TracerProvider::TracerProvider(std::shared_ptr<ProviderState> state) noexcept
-    : state_(std::move(state)), tracers_(new (std::nothrow) TracerCache) {}
+    : state_(std::move(state)),
+      tracers_(new (std::nothrow) TracerCache(state_->identities_mutex)) {}
 
 TracerProvider::~TracerProvider() { shutdown(); }
 

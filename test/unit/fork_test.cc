@@ -273,14 +273,16 @@ TEST_CASE("a child forked while other threads start and end spans works",
     busy.threads.emplace_back([&] {
       while (!busy.stop.load(std::memory_order_relaxed)) {
         parent.spans(50, "busy");
+        (void)parent.provider->get_tracer("busy");
       }
     });
   }
   // Forks a few times while the threads run (they may be half-way through
-  // pushing, reclaiming or allocating at each fork).
+  // pushing, reclaiming, allocating or getting a tracer at each fork).
   for (int round = 0; round < 5; ++round) {
     ForkedChild child([&](const ForkedChild& self) {
       const std::size_t before = parent.exporter->names().size();
+      (void)parent.provider->get_tracer("child");
       parent.spans(kSpansEach, "child");
       const bool flushed = parent.provider->force_flush(kShutdownTimeout);
       const std::vector<std::string> exported = parent.exporter->names();
