@@ -16,7 +16,9 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -26,6 +28,7 @@
 #include "fake_exporter.h"
 #include "fake_logger.h"
 #include "forked_child.h"
+#include "sharded_counter.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/id_generator.h"
 #include "weft/sdk/simple_span_processor.h"
@@ -350,4 +353,49 @@ TEST_CASE(
   parent.exporter->open_gate();
   REQUIRE(parent.provider->shutdown(kShutdownTimeout));
   CHECK(parent.exporter->names() == std::vector<std::string>(512, "parent"));
+}
+
+TEST_CASE(
+    "counter slots held by the parent's other threads are free again in a "
+    "forked child",
+    "[fork][no_tsan]") {
+  // Every slot is taken by a thread of the parent that waits for the end.
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t claimed = 0;
+  bool finish = false;
+  std::vector<std::thread> holders;
+  for (std::size_t i = 0; i < weft::sdk::kThreadSlots; ++i) {
+    holders.emplace_back([&] {
+      (void)weft::sdk::this_thread_slot();
+      std::unique_lock<std::mutex> lock(mutex);
+      ++claimed;
+      changed.notify_all();
+      changed.wait(lock, [&] { return finish; });
+    });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return claimed == weft::sdk::kThreadSlots; });
+  }
+  std::size_t in_parent = 0;
+  std::thread([&] { in_parent = weft::sdk::this_thread_slot(); }).join();
+
+  ForkedChild child([&](const ForkedChild& self) {
+    std::size_t in_child = weft::sdk::kThreadSlots;
+    std::thread([&] { in_child = weft::sdk::this_thread_slot(); }).join();
+    self.write_line("slot " + std::to_string(in_child));
+    return in_child < weft::sdk::kThreadSlots ? 0 : 1;
+  });
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    finish = true;
+  }
+  changed.notify_all();
+  for (auto& holder : holders) holder.join();
+  CHECK(in_parent == weft::sdk::kThreadSlots);  // all taken: the shared one
+  REQUIRE(child.started());
+  const std::optional<int> code = child.wait_exit(kChildDeadline);
+  INFO(child.output());
+  REQUIRE(code == 0);
 }
