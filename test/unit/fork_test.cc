@@ -11,7 +11,12 @@
 // new threads after multi-threaded fork is not supported"; with
 // die_after_fork=0 its thread registry still holds the parent's threads and
 // it aborts on "dup thread with used id" when the child's worker reuses a
-// stack). The cases run under ASan+UBSan and uninstrumented.
+// stack). The cases run under ASan+UBSan and uninstrumented, except the one
+// that forks while other threads allocate, tagged [no_asan]: GCC 12's ASan
+// does not take its allocator's locks around fork(), so its child may wait
+// for ever inside ASan's malloc for a lock a vanished thread held (seen:
+// SizeClassAllocator64::GetFromAllocator). glibc's malloc, which weft uses
+// uninstrumented, takes its locks around fork().
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -260,7 +265,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a child forked while other threads start and end spans works",
-          "[fork][no_tsan]") {
+          "[fork][no_tsan][no_asan]") {
   const auto [line, kind] = GENERATE(table<int, Processor>({
       {__LINE__, Processor::kBatch},
       {__LINE__, Processor::kSimple},
