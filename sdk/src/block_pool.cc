@@ -80,7 +80,10 @@ struct Shared {
 
 // Never destroyed: spans may be freed by threads still running at exit.
 Shared& shared() noexcept {
-  static Shared* const instance = new Shared;
+  static Shared* const instance = [] {
+    register_fork_handlers();  // fork() must not find `mutex` held
+    return new Shared;
+  }();
   return *instance;
 }
 

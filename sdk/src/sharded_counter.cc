@@ -14,7 +14,10 @@ struct Slots {
 
 // Never destroyed: threads may exit after static destruction began.
 Slots& slots() noexcept {
-  static Slots* const instance = new Slots;
+  static Slots* const instance = [] {
+    register_fork_handlers();  // fork() must not find `mutex` held
+    return new Slots;
+  }();
   return *instance;
 }
 

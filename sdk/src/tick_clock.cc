@@ -91,6 +91,7 @@ void publish(std::uint64_t base_ticks, std::int64_t base_nanos,
 }
 
 void recalibrate() noexcept {
+  register_fork_handlers();  // a child must not inherit `busy` set for good
   Calibrator& calibrator = g_calibrator;
   const Sample monotonic = sample(CLOCK_MONOTONIC);
   if (calibrator.source_checked_at == 0 ||

@@ -94,7 +94,10 @@ struct Graveyard {
 };
 
 Graveyard& graveyard() noexcept {
-  static Graveyard* const instance = new Graveyard;
+  static Graveyard* const instance = [] {
+    register_fork_handlers();  // fork() must not find `mutex` held
+    return new Graveyard;
+  }();
   return *instance;
 }
 
