@@ -341,9 +341,10 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
   }
 
   static constexpr char kForkedMessage[] =
-      "this process is a fork() child of the one that created the exporter; "
-      "gRPC cannot be used here, so its spans are dropped and counted (create "
-      "the exporter after fork() to export from the child)";
+      "this process was forked from one that had an OTLP/gRPC exporter, and "
+      "gRPC cannot work in such a child: its spans are dropped and counted "
+      "(to export from forked processes, create the exporter in each child, "
+      "with none in the parent at fork())";
 
   bool shutting_down() {
     std::lock_guard<std::mutex> lock(mutex_);
