@@ -18,9 +18,9 @@
 #       whose installed targets link an external package (gRPC, protobuf, ...).
 #   weft_add_catch_tests(<target>)
 #       One ctest entry per TEST_CASE of a Catch2 executable. In a TSan tree,
-#       test cases tagged [no_tsan] are left out; in an ASan tree, the
-#       entries use cmake/lsan_suppressions.txt; each entry gets a timeout
-#       and fails when it selects no test case.
+#       test cases tagged [no_tsan] are left out; in an ASan tree, those
+#       tagged [no_asan] are, and the entries use cmake/lsan_suppressions.txt;
+#       each entry gets a timeout and fails when it selects no test case.
 
 include_guard(GLOBAL)
 include(GNUInstallDirs)
@@ -105,6 +105,8 @@ function(weft_add_catch_tests target)
   set(spec)
   if(WEFT_SANITIZE STREQUAL "thread")
     set(spec TEST_SPEC "~[no_tsan]")
+  elseif(WEFT_SANITIZE STREQUAL "address")
+    set(spec TEST_SPEC "~[no_asan]")
   endif()
   set(environment)
   if(WEFT_SANITIZE STREQUAL "address")

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <utility>
@@ -11,6 +12,7 @@
 
 #include "bounded_queue.h"
 #include "deadline.h"
+#include "fork_handlers.h"
 #include "sharded_counter.h"
 
 namespace weft::sdk {
@@ -18,8 +20,16 @@ namespace {
 
 // Lock order: there is one lock, mutex_. It guards the worker's wake-up and
 // flush bookkeeping only; the queue is lock-free, and the exporter is always
-// called with mutex_ released.
-class BatchSpanProcessor final : public SpanProcessor {
+// called with mutex_ released. Around fork() the SDK's fork handlers take
+// mutex_ (after their list of participants; see fork_handlers.h).
+//
+// After fork(), the child's processor starts a worker of its own (in the
+// fork handler, before fork() returns). The spans the parent had queued
+// and not yet exported stay the parent's, which exports them: the child
+// forgets them (never frees, never exports them) and counts them as
+// dropped, since its counters go on from the parent's. A processor that
+// was shut down (or shutting down) in the parent stays shut down.
+class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
  public:
   BatchSpanProcessor(std::unique_ptr<SpanExporter> exporter,
                      const BatchOptions& options)
@@ -31,13 +41,17 @@ class BatchSpanProcessor final : public SpanProcessor {
                options.max_export_batch_size +
                    2 * BoundedQueue<SpanData>::kReclaimAtOnce,
                options.max_export_batch_size),
-        worker_([this] { run(); }) {}
+        worker_([this] { run(); }) {
+    add_fork_participant(*this);
+  }
 
   ~BatchSpanProcessor() override {
+    remove_fork_participant(*this);
     shutdown(options_.export_timeout);
-    worker_.join();
+    if (worker_.joinable()) worker_.join();
     // A span whose on_end raced with shutdown's last drain: counted.
     free_left_over();
+    if (abandoned_at_fork_) (void)exporter_.release();  // see after_fork
   }
 
   void on_end(std::unique_ptr<SpanData> span) noexcept override {
@@ -95,11 +109,13 @@ class BatchSpanProcessor final : public SpanProcessor {
     const bool flushed = flushed_.wait_until(lock, deadline, [&] {
       return flush_completed_ >= ticket || worker_exited_;
     });
-    lock.unlock();
     if (!flushed) return false;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    return exporter_->force_flush(std::max(left, std::chrono::milliseconds(0)));
+    return call_exporter(lock, [&] {
+      return exporter_->force_flush(
+          std::max(left, std::chrono::milliseconds(0)));
+    });
   }
 
   bool shutdown(std::chrono::milliseconds timeout) noexcept override {
@@ -131,9 +147,12 @@ class BatchSpanProcessor final : public SpanProcessor {
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
+    lock.lock();
     // Shutting the exporter down also cancels an export still in flight.
-    const bool exporter_done =
-        exporter_->shutdown(std::max(left, std::chrono::milliseconds(0)));
+    const bool exporter_done = !abandoned_at_fork_ && call_exporter(lock, [&] {
+      return exporter_->shutdown(std::max(left, std::chrono::milliseconds(0)));
+    });
+    lock.unlock();
     report_drops();
     const bool result = drained && exporter_done;
     lock.lock();
@@ -149,10 +168,14 @@ class BatchSpanProcessor final : public SpanProcessor {
     // exported: it counts as dropped already.
     const std::uint64_t stranded =
         worker_done_.load(std::memory_order_acquire) ? queue_.size() : 0;
+    const std::uint64_t forgotten =
+        forgotten_at_fork_.load(std::memory_order_relaxed);
     const std::uint64_t exported = exported_.load(std::memory_order_relaxed);
     const std::uint64_t late =
-        std::min(exported, exporter_->spans_failed_after_acceptance());
-    return {dropped_.load(std::memory_order_relaxed) + stranded,
+        abandoned_at_fork_
+            ? 0
+            : std::min(exported, exporter_->spans_failed_after_acceptance());
+    return {dropped_.load(std::memory_order_relaxed) + stranded + forgotten,
             exported - late, failed_.load(std::memory_order_relaxed) + late};
   }
 
@@ -271,24 +294,38 @@ class BatchSpanProcessor final : public SpanProcessor {
       asleep_.store(false, std::memory_order_relaxed);
       const bool stop = stop_requested_;
       const std::uint64_t flush_ticket = flush_requested_;
-      lock.unlock();
-      const auto woken = std::chrono::steady_clock::now();
-      if (!busy) busy = woken - idle_since < kWatchFor;
-      spin = cpu_to_spare(last_seen, woken);
-      export_queued(batch);
-      lock.lock();
+      call_exporter(lock, [&] {
+        const auto woken = std::chrono::steady_clock::now();
+        if (!busy) busy = woken - idle_since < kWatchFor;
+        spin = cpu_to_spare(last_seen, woken);
+        export_queued(batch);
+        return true;
+      });
       flush_completed_ = flush_ticket;
       if (stop) break;
       flushed_.notify_all();
     }
     // Spans that arrive after the final drain are refused and counted.
     stopping_.store(true, std::memory_order_relaxed);
-    lock.unlock();
-    export_queued(batch);
-    lock.lock();
+    call_exporter(lock, [&] {
+      export_queued(batch);
+      return true;
+    });
     worker_exited_ = true;
     worker_done_.store(true, std::memory_order_release);
     flushed_.notify_all();
+  }
+
+  // Runs `call` (which calls the exporter) with mutex_ released, counted in
+  // exporter_calls_ (see before_fork); `lock` holds mutex_ before and after.
+  template <class Call>
+  bool call_exporter(std::unique_lock<std::mutex>& lock, Call call) noexcept {
+    ++exporter_calls_;
+    lock.unlock();
+    const bool result = call();
+    lock.lock();
+    if (--exporter_calls_ == 0) flushed_.notify_all();
+    return result;
   }
 
   // Exports everything in the queue now, in batches; mutex_ is not held.
@@ -307,9 +344,11 @@ class BatchSpanProcessor final : public SpanProcessor {
       for (const auto& span : batch) sent_.push_back(span.get());
       const ExportResult result = exporter_->export_spans(batch);
       hand_back(batch);
-      queue_.release_popped();
+      // Counted before they are released: a child forked in between counts
+      // them neither twice nor not at all (see forget_all()).
       (result == ExportResult::kSuccess ? exported_ : failed_)
           .fetch_add(count, std::memory_order_relaxed);
+      queue_.release_popped();
       if (result != ExportResult::kSuccess) {
         log(options_.logger, LogLevel::kError,
             "batch span processor: the exporter failed; " +
@@ -377,12 +416,80 @@ class BatchSpanProcessor final : public SpanProcessor {
   }
 
   void note_dropped(std::uint64_t count) noexcept {
-    if (dropped_.fetch_add(count, std::memory_order_relaxed) == 0) {
+    if (abandoned_at_fork_ &&
+        !fork_warning_given_.exchange(true, std::memory_order_relaxed)) {
+      log(options_.logger, LogLevel::kWarning,
+          "batch span processor: this process was forked while its "
+          "exporter was busy in the parent, so the child cannot use it; "
+          "the child's spans are dropped and counted");
+    }
+    if (dropped_.fetch_add(count, std::memory_order_relaxed) == 0 &&
+        !abandoned_at_fork_) {
       log(options_.logger, LogLevel::kWarning,
           "batch span processor: the queue is full (" +
               std::to_string(queue_.capacity()) +
               " spans) or shut down; spans are being dropped and counted");
     }
+  }
+
+  // How long fork() waits for a call into the exporter to return.
+  static constexpr std::chrono::seconds kForkWaitsForExporter{1};
+
+  // Takes mutex_ once no thread is inside the exporter (or after
+  // kForkWaitsForExporter): an exporter left half-way through a call would
+  // stay half-way in the child, its locks held for good.
+  void before_fork() noexcept override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    flushed_.wait_for(lock, kForkWaitsForExporter,
+                      [&] { return exporter_calls_ == 0; });
+    lock.release();
+  }
+
+  void after_fork_in_parent() noexcept override { mutex_.unlock(); }
+
+  // The only thread of the child, mutex_ held (before_fork). The parent's
+  // worker, and any thread that was flushing or shutting down, are gone:
+  // the worker's handle is forgotten, not joined (that would wait for
+  // ever), the condition variables (whose waiters are gone) and the
+  // worker's scratch vectors (it may have been changing them) are made
+  // anew, and the queue is emptied without touching the parent's spans.
+  void after_fork_in_child() noexcept override {
+    new (&worker_) std::thread();
+    new (&wake_) std::condition_variable();
+    new (&flushed_) std::condition_variable();
+    new (&sent_) std::vector<SpanData*>();
+    new (&left_) std::vector<SpanData*>();
+    forgotten_at_fork_.fetch_add(queue_.forget_all(),
+                                 std::memory_order_relaxed);
+    flush_completed_ = flush_requested_;
+    wake_requested_.store(false, std::memory_order_relaxed);
+    asleep_.store(true, std::memory_order_relaxed);
+    producers_.store(0, std::memory_order_relaxed);
+    // An exporter that was busy at the fork is never called (nor destroyed)
+    // in the child: the processor shuts down, its spans dropped and counted.
+    abandoned_at_fork_ = exporter_calls_ != 0;
+    exporter_calls_ = 0;
+    bool running =
+        !shutdown_started_ && !stop_requested_ && !abandoned_at_fork_;
+    if (running) {
+      try {
+        worker_ = std::thread([this] { run(); });
+      } catch (...) {
+        running = false;  // no thread to be had: shut down, spans dropped
+      }
+    }
+    if (!running) {
+      stop_requested_ = true;
+      worker_exited_ = true;
+      worker_done_.store(true, std::memory_order_relaxed);
+      stopping_.store(true, std::memory_order_relaxed);
+      if (shutdown_started_ && !shutdown_finished_) {
+        // The thread shutting down is gone: its result is the child's.
+        shutdown_finished_ = true;
+        shutdown_result_ = false;
+      }
+    }
+    mutex_.unlock();
   }
 
   void report_drops() noexcept {
@@ -409,6 +516,12 @@ class BatchSpanProcessor final : public SpanProcessor {
   bool shutdown_started_ = false;
   bool shutdown_finished_ = false;
   bool shutdown_result_ = false;
+  // Threads calling the exporter (the worker, force_flush, shutdown).
+  int exporter_calls_ = 0;
+  // In a forked child whose parent was calling the exporter at the fork:
+  // written before the child has other threads, then only read.
+  bool abandoned_at_fork_ = false;
+  std::atomic<bool> fork_warning_given_{false};
 
   // Written about once per batch, on a cache line of its own.
   alignas(64) std::atomic<bool> wake_requested_{false};
@@ -426,6 +539,9 @@ class BatchSpanProcessor final : public SpanProcessor {
   std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> failed_{0};
+  // In a forked child: the parent's spans it found queued (see the class
+  // comment).
+  std::atomic<std::uint64_t> forgotten_at_fork_{0};
 
   // The worker's: the spans of the export in progress, and what the
   // exporter left of them (see hand_back).

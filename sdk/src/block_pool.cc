@@ -5,6 +5,8 @@
 #include <new>
 #include <utility>
 
+#include "fork_handlers.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define WEFT_POOL_ASAN 1
 #elif defined(__has_feature)
@@ -78,7 +80,10 @@ struct Shared {
 
 // Never destroyed: spans may be freed by threads still running at exit.
 Shared& shared() noexcept {
-  static Shared* const instance = new Shared;
+  static Shared* const instance = [] {
+    register_fork_handlers();  // fork() must not find `mutex` held
+    return new Shared;
+  }();
   return *instance;
 }
 
@@ -320,3 +325,12 @@ void trim() noexcept {
 }
 
 }  // namespace weft::sdk::block_pool
+
+// Other threads' caches do not exist in a forked child: their blocks are
+// left to the parent (never reused there, never freed twice).
+namespace weft::sdk::fork_hooks {
+
+void lock_block_pool() noexcept { block_pool::shared().mutex.lock(); }
+void unlock_block_pool() noexcept { block_pool::shared().mutex.unlock(); }
+
+}  // namespace weft::sdk::fork_hooks

@@ -195,6 +195,27 @@ class BoundedQueue {
 
   std::size_t capacity() const noexcept { return capacity_; }
 
+  // In a forked child, where only the calling thread exists: returns the
+  // queue to its empty state without touching any value (the values are
+  // the parent's: its threads were pushing, exporting and freeing them, and
+  // any of them may be half-way). Returns how many were queued or being
+  // consumed, not yet released.
+  std::uint64_t forget_all() noexcept {
+    const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
+    const std::uint64_t released = released_.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < slots_; ++i) {
+      cells_[i].store(1, std::memory_order_relaxed);
+    }
+    tail_.store(0, std::memory_order_relaxed);
+    head_.store(0, std::memory_order_relaxed);
+    released_.store(0, std::memory_order_relaxed);
+    reclaimed_.store(0, std::memory_order_relaxed);
+    reclaiming_.store(false, std::memory_order_relaxed);
+    next_ = 0;
+    published_ = 0;
+    return tail > released ? tail - released : 0;
+  }
+
  private:
   static constexpr std::size_t kCellsPerLine = 64 / sizeof(std::uintptr_t);
   static constexpr std::uint64_t kPrefetchAhead = 8 * kCellsPerLine;

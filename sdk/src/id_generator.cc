@@ -1,5 +1,7 @@
 #include "weft/sdk/id_generator.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -8,13 +10,17 @@
 #include <thread>
 
 #include "builtin_fast_paths.h"
+#include "fork_handlers.h"
 
 namespace weft::sdk {
 namespace {
 
 // xoshiro256++ (Blackman and Vigna): fast, small state, good statistics.
 // The state is plain thread-local data (no constructor, so no
-// initialization check on each use); a thread seeds it on first use.
+// initialization check on each use); a thread seeds it on first use. After
+// fork() the child's copy of the forking thread's state is marked unseeded
+// (fork_handlers.h), so parent and child never draw the same ids; the id
+// path checks nothing more than before.
 thread_local std::uint64_t t_state[4];
 thread_local bool t_seeded = false;
 
@@ -30,6 +36,7 @@ std::uint64_t splitmix(std::uint64_t& x) noexcept {
 }
 
 [[gnu::noinline]] void seed_this_thread() noexcept {
+  register_fork_handlers();
   std::uint64_t seed = 0;
   try {
     std::random_device device;
@@ -40,11 +47,13 @@ std::uint64_t splitmix(std::uint64_t& x) noexcept {
     seed = static_cast<std::uint64_t>(
         std::chrono::steady_clock::now().time_since_epoch().count());
   }
-  // Mix in the thread and a process-wide counter: random_device may be
-  // weak on some platforms, and threads must never share a sequence.
+  // Mix in the thread, the process and a process-wide counter:
+  // random_device may be weak on some platforms, and threads (a forked
+  // child's too) must never share a sequence.
   static std::atomic<std::uint64_t> instances{0};
   seed ^= std::hash<std::thread::id>{}(std::this_thread::get_id()) ^
-          (instances.fetch_add(1) * 0x9E3779B97F4A7C15ull);
+          (instances.fetch_add(1) * 0x9E3779B97F4A7C15ull) ^
+          (static_cast<std::uint64_t>(::getpid()) << 32);
   for (std::uint64_t& word : t_state) word = splitmix(seed);
   t_seeded = true;
 }
@@ -136,5 +145,11 @@ void new_random_ids(TraceId* trace_id, SpanId& span_id) noexcept {
       (words[0] | words[1]) != 0 ? trace_id_of(words) : random_trace_id();
   span_id = words[2] != 0 ? span_id_of(words[2]) : random_span_id();
 }
+
+namespace fork_hooks {
+
+void reseed_ids_in_child() noexcept { t_seeded = false; }
+
+}  // namespace fork_hooks
 
 }  // namespace weft::sdk

@@ -13,6 +13,7 @@
 
 #include "builtin_fast_paths.h"
 #include "sharded_counter.h"
+#include "weft/sdk/fork.h"
 #include "weft/sdk/tracer_provider.h"
 
 namespace weft::sdk {
@@ -70,7 +71,26 @@ std::shared_ptr<ProviderState> make_provider_state(TracerProviderConfig config);
 
 // The tracers a provider handed out, one per instrumentation scope. Held by
 // the TracerProvider, not by ProviderState, because tracers hold the state.
-struct TracerCache {
+// Its locks, and the state's identities_mutex (taken only under `mutex`, in
+// get_tracer), are taken around fork() so that a child never finds them held.
+struct TracerCache final : private ForkParticipant {
+  explicit TracerCache(std::mutex& identities) : identities_mutex(identities) {
+    add_fork_participant(*this);
+  }
+  ~TracerCache() { remove_fork_participant(*this); }
+
+  void before_fork() noexcept override {
+    mutex.lock();
+    identities_mutex.lock();
+  }
+  void after_fork_in_parent() noexcept override { unlock(); }
+  void after_fork_in_child() noexcept override { unlock(); }
+  void unlock() noexcept {
+    identities_mutex.unlock();
+    mutex.unlock();
+  }
+
+  std::mutex& identities_mutex;  // the ProviderState's
   std::mutex mutex;
   std::map<std::tuple<std::string, std::string, std::string>,
            std::shared_ptr<weft::Tracer>>

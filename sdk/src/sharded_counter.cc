@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "fork_handlers.h"
+
 namespace weft::sdk::detail {
 namespace {
 
@@ -12,7 +14,10 @@ struct Slots {
 
 // Never destroyed: threads may exit after static destruction began.
 Slots& slots() noexcept {
-  static Slots* const instance = new Slots;
+  static Slots* const instance = [] {
+    register_fork_handlers();  // fork() must not find `mutex` held
+    return new Slots;
+  }();
   return *instance;
 }
 
@@ -53,3 +58,19 @@ std::size_t claim_thread_slot() noexcept {
 }
 
 }  // namespace weft::sdk::detail
+
+namespace weft::sdk::fork_hooks {
+
+void lock_thread_slots() noexcept { detail::slots().mutex.lock(); }
+void unlock_thread_slots() noexcept { detail::slots().mutex.unlock(); }
+
+// The parent's other threads are gone and will not hand their slots back;
+// the forking thread keeps its own. Their counts stay in the slots.
+void free_other_thread_slots() noexcept {
+  const std::size_t own = detail::t_thread_slot;  // slot + 1, 0: none
+  for (std::size_t i = 0; i < kThreadSlots; ++i) {
+    detail::slots().taken[i] = i + 1 == own;
+  }
+}
+
+}  // namespace weft::sdk::fork_hooks

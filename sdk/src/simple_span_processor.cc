@@ -4,17 +4,26 @@
 #include <mutex>
 #include <utility>
 
+#include "fork_handlers.h"
+
 namespace weft::sdk {
 namespace {
 
 // Exports each span on the thread that ends it. The mutex only serializes
 // calls into the exporter (exporters are not reentrant); it is the one lock
 // weft holds while calling an exporter, which is why this processor is meant
-// for tests and samples, not production.
-class SimpleSpanProcessor final : public SpanProcessor {
+// for tests and samples, not production. fork() waits for an export in
+// progress (the fork handlers take the mutex), so a child never finds the
+// exporter half-way through a call.
+class SimpleSpanProcessor final : public SpanProcessor,
+                                  private ForkParticipant {
  public:
   explicit SimpleSpanProcessor(std::unique_ptr<SpanExporter> exporter)
-      : exporter_(std::move(exporter)) {}
+      : exporter_(std::move(exporter)) {
+    add_fork_participant(*this);
+  }
+
+  ~SimpleSpanProcessor() override { remove_fork_participant(*this); }
 
   void on_end(std::unique_ptr<SpanData> span) noexcept override {
     if (!span->flags.sampled()) return;  // record-only: not for export
@@ -61,6 +70,10 @@ class SimpleSpanProcessor final : public SpanProcessor {
   }
 
  private:
+  void before_fork() noexcept override { export_mutex_.lock(); }
+  void after_fork_in_parent() noexcept override { export_mutex_.unlock(); }
+  void after_fork_in_child() noexcept override { export_mutex_.unlock(); }
+
   std::unique_ptr<SpanExporter> exporter_;
   std::mutex export_mutex_;
   SpanBatch batch_;

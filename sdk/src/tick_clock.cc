@@ -5,6 +5,8 @@
 #include <fstream>
 #include <string>
 
+#include "fork_handlers.h"
+
 namespace weft::sdk::tick_clock {
 namespace detail {
 
@@ -89,6 +91,7 @@ void publish(std::uint64_t base_ticks, std::int64_t base_nanos,
 }
 
 void recalibrate() noexcept {
+  register_fork_handlers();  // a child must not inherit `busy` set for good
   Calibrator& calibrator = g_calibrator;
   const Sample monotonic = sample(CLOCK_MONOTONIC);
   if (calibrator.source_checked_at == 0 ||
@@ -146,3 +149,25 @@ bool uses_ticks() noexcept {
 }
 
 }  // namespace weft::sdk::tick_clock
+
+namespace weft::sdk::fork_hooks {
+
+// A thread that was calibrating in the parent is gone: its half-written
+// calibration (an odd sequence, or a torn origin) is discarded and `busy`
+// released, so that the child's next reading calibrates afresh.
+void repair_clock_in_child() noexcept {
+  using tick_clock::g_calibrator;
+  using tick_clock::detail::g_calibration;
+  if (!g_calibrator.busy.load(std::memory_order_relaxed)) return;
+  const std::uint32_t sequence =
+      g_calibration.sequence.load(std::memory_order_relaxed);
+  if ((sequence & 1) != 0) {
+    g_calibration.sequence.store(sequence + 1, std::memory_order_relaxed);
+  }
+  tick_clock::publish(0, 0, 0, 0);
+  g_calibrator.origin = {};
+  g_calibrator.source_checked_at = 0;
+  g_calibrator.busy.store(false, std::memory_order_release);
+}
+
+}  // namespace weft::sdk::fork_hooks

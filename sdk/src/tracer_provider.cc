@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "deadline.h"
+#include "fork_handlers.h"
 #include "provider_state.h"
 #include "recording_span.h"
 #include "weft/noop.h"
@@ -94,7 +95,10 @@ struct Graveyard {
 };
 
 Graveyard& graveyard() noexcept {
-  static Graveyard* const instance = new Graveyard;
+  static Graveyard* const instance = [] {
+    register_fork_handlers();  // fork() must not find `mutex` held
+    return new Graveyard;
+  }();
   return *instance;
 }
 
@@ -152,6 +156,7 @@ std::shared_ptr<ProviderState> make_provider_state(
     TracerProviderConfig config) {
   // Orphaned states whose last spans ended while they were being orphaned
   // wait for the next orphaning or for this.
+  register_fork_handlers();
   sweep_graveyard();
   auto* state = new ProviderState(std::move(config));
   try {
@@ -161,6 +166,15 @@ std::shared_ptr<ProviderState> make_provider_state(
     throw;
   }
 }
+
+namespace fork_hooks {
+
+// States orphaned with spans recording on the parent's other threads stay
+// in the child's graveyard for good (those spans never end there).
+void lock_graveyard() noexcept { graveyard().mutex.lock(); }
+void unlock_graveyard() noexcept { graveyard().mutex.unlock(); }
+
+}  // namespace fork_hooks
 
 void ProviderState::end_span() noexcept {
   if (!orphaned.load(std::memory_order_acquire)) {
@@ -246,7 +260,8 @@ void ProviderState::deliver(std::unique_ptr<SpanData> span) noexcept {
 }
 
 TracerProvider::TracerProvider(std::shared_ptr<ProviderState> state) noexcept
-    : state_(std::move(state)), tracers_(new (std::nothrow) TracerCache) {}
+    : state_(std::move(state)),
+      tracers_(new (std::nothrow) TracerCache(state_->identities_mutex)) {}
 
 TracerProvider::~TracerProvider() { shutdown(); }
 

@@ -22,6 +22,7 @@
 #include "otlp_encoder.h"
 #include "otlp_grpc_config.h"
 #include "retry_policy.h"
+#include "weft/sdk/fork.h"
 
 namespace weft::exporters {
 namespace {
@@ -80,7 +81,23 @@ struct Request {
   grpc::ByteBuffer response;
 };
 
-class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
+// After fork(), the child's copy of an exporter is left without gRPC's
+// threads and without its retry thread: it never calls gRPC again. Nor does
+// an exporter made later in that child, whose gRPC (1.51, with or without
+// GRPC_ENABLE_FORK_SUPPORT) would wait for ever for answers that its
+// threads, gone with the parent's, would have delivered. Such an exporter's
+// export_spans() drops the child's spans, counted in spans_dropped_forked
+// and said once in a warning; force_flush() and shutdown() return at once
+// (false when spans were dropped); its destructor leaves the gRPC objects and
+// the parent's requests alone (destroying them would wait for threads that
+// do not exist). A child whose parent had no exporter at the fork (none made
+// yet, or all destroyed) uses gRPC normally.
+//
+// Set in a forked child whose parent had an exporter at the fork.
+std::atomic<bool> g_grpc_left_in_parent{false};
+
+class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
+                                   private sdk::ForkParticipant {
  public:
   OtlpGrpcExporterImpl(otlp::OtlpGrpcConfig config,
                        std::shared_ptr<sdk::Logger> logger)
@@ -88,6 +105,11 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
         logger_(std::move(logger)),
         stats_(std::make_shared<SharedStats>()),
         random_(std::random_device{}()) {
+    if (g_grpc_left_in_parent.load(std::memory_order_relaxed)) {
+      forked_ = true;
+      sdk::add_fork_participant(*this);
+      return;
+    }
     std::shared_ptr<grpc::ChannelCredentials> credentials;
     if (config_.use_tls) {
       grpc::SslCredentialsOptions ssl;
@@ -111,9 +133,15 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
         grpc::CreateCustomChannel(config_.target, credentials, arguments);
     stub_ = std::make_unique<grpc::GenericStub>(channel_);
     retry_thread_ = std::thread([this] { run_retries(); });
+    sdk::add_fork_participant(*this);
   }
 
   ~OtlpGrpcExporterImpl() override {
+    sdk::remove_fork_participant(*this);
+    if (forked_) {
+      abandon_grpc();
+      return;
+    }
     shutdown(milliseconds(0));
     std::unique_lock<std::mutex> lock(mutex_);
     // Cancelled attempts answer promptly; their callbacks use this object.
@@ -128,6 +156,10 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
     std::size_t count = 0;
     for (const auto& span : spans) count += span ? 1 : 0;
     if (count == 0) return sdk::ExportResult::kSuccess;
+    if (forked_) {
+      drop_in_forked_child(count);
+      return sdk::ExportResult::kFailure;
+    }
     if (shutting_down()) {
       drop(count, DropReason::kShutdown, "the exporter was shut down");
       return sdk::ExportResult::kFailure;
@@ -188,6 +220,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
   }
 
   bool force_flush(milliseconds timeout) noexcept override {
+    if (forked_) return stats().spans_dropped_forked == 0;
     std::unique_lock<std::mutex> lock(mutex_);
     return state_changed_.wait_until(lock, sdk::deadline_after(timeout),
                                      [this] { return unfinished_.empty(); });
@@ -196,6 +229,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
   // True when every unfinished request was delivered (or failed on its
   // own) by the deadline; false when spans had to be given up on for it.
   bool shutdown(milliseconds timeout) noexcept override {
+    if (forked_) return stats().spans_dropped_forked == 0;
     const std::uint64_t dropped_before = stats().spans_dropped_shutdown;
     std::unique_lock<std::mutex> lock(mutex_);
     const Clock::time_point deadline = sdk::deadline_after(timeout);
@@ -256,6 +290,63 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
   bool uses_tls() const noexcept override { return config_.use_tls; }
 
  private:
+  // Lock order as for every other use: mutex_, then stats_->mutex.
+  void before_fork() noexcept override {
+    mutex_.lock();
+    stats_->mutex.lock();
+  }
+  void after_fork_in_parent() noexcept override {
+    stats_->mutex.unlock();
+    mutex_.unlock();
+  }
+  // The only thread of the child: gRPC's threads and the retry thread are
+  // gone, and the requests in flight belong to the parent.
+  void after_fork_in_child() noexcept override {
+    forked_ = true;
+    g_grpc_left_in_parent.store(true, std::memory_order_relaxed);
+    new (&state_changed_) std::condition_variable();
+    stats_->mutex.unlock();
+    mutex_.unlock();
+  }
+
+  void drop_in_forked_child(std::size_t count) noexcept {
+    {
+      std::lock_guard<std::mutex> lock(stats_->mutex);
+      ++stats_->stats.requests_failed;
+      stats_->stats.spans_dropped_forked += count;
+      stats_->stats.last_error = kForkedMessage;
+    }
+    if (!fork_warning_given_.exchange(true, std::memory_order_relaxed)) {
+      sdk::log(logger_, sdk::LogLevel::kWarning,
+               std::string("OTLP exporter to ") + config_.target + ": " +
+                   kForkedMessage);
+    }
+  }
+
+  // In a forked child's destructor: what needs gRPC's threads is never
+  // destroyed (a channel, calls in flight) and the retry thread is not
+  // joined.
+  void abandon_grpc() noexcept {
+    struct Abandoned {
+      std::shared_ptr<grpc::Channel> channel;
+      std::unique_ptr<grpc::GenericStub> stub;
+      std::list<std::shared_ptr<Request>> unfinished;
+      std::deque<std::shared_ptr<Request>> queued;
+      std::list<std::shared_ptr<Request>> retry_waiting;
+    };
+    auto* abandoned = new (std::nothrow)
+        Abandoned{std::move(channel_), std::move(stub_), std::move(unfinished_),
+                  std::move(queued_), std::move(retry_waiting_)};
+    (void)abandoned;
+    new (&retry_thread_) std::thread();
+  }
+
+  static constexpr char kForkedMessage[] =
+      "this process was forked from one that had an OTLP/gRPC exporter, and "
+      "gRPC cannot work in such a child: its spans are dropped and counted "
+      "(to export from forked processes, create the exporter in each child, "
+      "with none in the parent at fork())";
+
   bool shutting_down() {
     std::lock_guard<std::mutex> lock(mutex_);
     return shutting_down_;
@@ -596,6 +687,9 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
   std::list<std::shared_ptr<Request>> retry_waiting_;
   std::mt19937_64 random_;
   bool stop_retry_thread_ = false;
+  // Set in a forked child before it has other threads; then only read.
+  bool forked_ = false;
+  std::atomic<bool> fork_warning_given_{false};
   std::thread retry_thread_;  // last: starts after every member above
 };
 

@@ -117,11 +117,13 @@ struct OtlpExporterStats {
   std::uint64_t spans_dropped_timeout = 0;        // retries ran out of time
   std::uint64_t spans_dropped_shutdown = 0;       // exporter shut down first
   std::uint64_t spans_dropped_encoding = 0;       // could not be serialized
-  std::string last_error;  // the last failure, for humans
+  std::uint64_t spans_dropped_forked = 0;  // in a fork() child (see README)
+  std::string last_error;                  // the last failure, for humans
 
   std::uint64_t spans_dropped() const noexcept {
     return spans_dropped_not_retryable + spans_dropped_timeout +
-           spans_dropped_shutdown + spans_dropped_encoding;
+           spans_dropped_shutdown + spans_dropped_encoding +
+           spans_dropped_forked;
   }
 };
 

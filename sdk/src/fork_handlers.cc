@@ -1,0 +1,97 @@
+#include "fork_handlers.h"
+
+#include <pthread.h>
+
+#include <mutex>
+
+namespace weft::sdk {
+
+// The participants, in a list that links through them (adding and removing
+// never allocate or fail).
+struct ForkParticipants {
+  std::mutex mutex;
+  ForkParticipant* first = nullptr;
+  ForkParticipant* last = nullptr;
+
+  template <class Visit>
+  void each(Visit visit) noexcept {
+    for (ForkParticipant* p = first; p != nullptr; p = p->next_) visit(*p);
+  }
+  template <class Visit>
+  void each_reversed(Visit visit) noexcept {
+    for (ForkParticipant* p = last; p != nullptr; p = p->previous_) visit(*p);
+  }
+};
+
+namespace {
+
+// Never destroyed: participants may be removed during exit.
+ForkParticipants& participants() noexcept {
+  static ForkParticipants* const instance = new ForkParticipants;
+  return *instance;
+}
+
+// The order of fork_handlers.h: taken first to last, released last to
+// first.
+void prepare() noexcept {
+  ForkParticipants& list = participants();
+  list.mutex.lock();
+  list.each_reversed([](ForkParticipant& p) { p.before_fork(); });
+  fork_hooks::lock_graveyard();
+  fork_hooks::lock_thread_slots();
+  fork_hooks::lock_block_pool();
+}
+
+void in_parent() noexcept {
+  fork_hooks::unlock_block_pool();
+  fork_hooks::unlock_thread_slots();
+  fork_hooks::unlock_graveyard();
+  ForkParticipants& list = participants();
+  list.each([](ForkParticipant& p) { p.after_fork_in_parent(); });
+  list.mutex.unlock();
+}
+
+void in_child() noexcept {
+  fork_hooks::unlock_block_pool();
+  fork_hooks::free_other_thread_slots();
+  fork_hooks::unlock_thread_slots();
+  fork_hooks::unlock_graveyard();
+  fork_hooks::repair_clock_in_child();
+  fork_hooks::reseed_ids_in_child();
+  // Last: the participants' new threads find everything above repaired.
+  ForkParticipants& list = participants();
+  list.each([](ForkParticipant& p) { p.after_fork_in_child(); });
+  list.mutex.unlock();
+}
+
+}  // namespace
+
+void register_fork_handlers() noexcept {
+  // Failure (out of memory) leaves fork() as unsafe as it was before weft
+  // handled it; nothing else depends on it.
+  static const bool registered =
+      pthread_atfork(&prepare, &in_parent, &in_child) == 0;
+  (void)registered;
+}
+
+void add_fork_participant(ForkParticipant& participant) noexcept {
+  register_fork_handlers();
+  ForkParticipants& list = participants();
+  std::lock_guard<std::mutex> lock(list.mutex);
+  participant.previous_ = list.last;
+  participant.next_ = nullptr;
+  (list.last != nullptr ? list.last->next_ : list.first) = &participant;
+  list.last = &participant;
+}
+
+void remove_fork_participant(ForkParticipant& participant) noexcept {
+  ForkParticipants& list = participants();
+  std::lock_guard<std::mutex> lock(list.mutex);
+  (participant.previous_ != nullptr ? participant.previous_->next_
+                                    : list.first) = participant.next_;
+  (participant.next_ != nullptr ? participant.next_->previous_ : list.last) =
+      participant.previous_;
+  participant.previous_ = participant.next_ = nullptr;
+}
+
+}  // namespace weft::sdk
