@@ -2,8 +2,10 @@
 
 #include <getopt.h>
 
-#include <charconv>
+#include <optional>
 #include <utility>
+
+#include "text.h"
 
 namespace weft::tools {
 namespace {
@@ -25,12 +27,10 @@ std::string whole_number(std::uint64_t minimum, std::uint64_t maximum,
 // The value of `text` when it is a whole number in [minimum, maximum].
 bool parse_number(std::string_view text, std::uint64_t minimum,
                   std::uint64_t maximum, std::uint64_t& value) {
-  const char* const end = text.data() + text.size();
-  std::uint64_t parsed = 0;
-  const auto [stop, error] = std::from_chars(text.data(), end, parsed);
-  if (text.empty() || error != std::errc() || stop != end) return false;
-  if (parsed < minimum || parsed > maximum) return false;
-  value = parsed;
+  const std::optional<std::uint64_t> parsed =
+      sdk::parse_unsigned<std::uint64_t>(text);
+  if (!parsed || *parsed < minimum || *parsed > maximum) return false;
+  value = *parsed;
   return true;
 }
 
@@ -89,13 +89,10 @@ void CommandLine::add_number(std::string_view name, std::uint32_t& value,
 void CommandLine::add_decimal(std::string_view name, double& value,
                               double minimum, double maximum) {
   add(name, true, [&value, minimum, maximum](std::string_view text) {
-    const char* const end = text.data() + text.size();
-    double parsed = 0;
-    const auto [stop, error] = std::from_chars(text.data(), end, parsed);
-    // NaN fails both comparisons.
-    if (!text.empty() && error == std::errc() && stop == end &&
-        parsed >= minimum && parsed <= maximum) {
-      value = parsed;
+    // NaN and infinities are refused by parse_decimal.
+    const std::optional<double> parsed = sdk::parse_decimal(text);
+    if (parsed && *parsed >= minimum && *parsed <= maximum) {
+      value = *parsed;
       return std::string();
     }
     return "a number from " + decimal_text(minimum) + " to " +
