@@ -203,9 +203,7 @@ class BoundedQueue {
   std::uint64_t forget_all() noexcept {
     const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     const std::uint64_t released = released_.load(std::memory_order_relaxed);
-    for (std::size_t i = 0; i < slots_; ++i) {
-      cells_[i].store(1, std::memory_order_relaxed);
-    }
+    clear_cells();
     tail_.store(0, std::memory_order_relaxed);
     head_.store(0, std::memory_order_relaxed);
     released_.store(0, std::memory_order_relaxed);
@@ -254,6 +252,19 @@ class BoundedQueue {
     }
   };
   using Cells = std::unique_ptr<std::atomic<std::uintptr_t>[], FreeCells>;
+  // Every cell back to zero (not ready on the first lap). A mapped ring
+  // gives its pages back instead of writing them (private anonymous pages
+  // read as zeros afterwards), so that a forked child does not copy them.
+  void clear_cells() noexcept {
+    const std::size_t bytes = slots_ * sizeof(std::atomic<std::uintptr_t>);
+    if (bytes >= kMapAtLeast &&
+        ::madvise(cells_.get(), bytes, MADV_DONTNEED) == 0) {
+      return;
+    }
+    for (std::size_t i = 0; i < slots_; ++i) {
+      cells_[i].store(0, std::memory_order_relaxed);
+    }
+  }
   static Cells allocate_cells(std::size_t count) {
     static_assert(std::atomic<std::uintptr_t>::is_always_lock_free);
     const std::size_t bytes = count * sizeof(std::atomic<std::uintptr_t>);

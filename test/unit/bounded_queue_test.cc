@@ -162,3 +162,37 @@ TEST_CASE("reclaiming hands back released values in order, skipping taken ones",
   }
   CHECK(queue.pop() == &more[0]);
 }
+
+TEST_CASE(
+    "a queue emptied by forget_all takes values again from its first cell, "
+    "small or mapped",
+    "[queue]") {
+  // 100 cells come from calloc; 2^18 (2 MiB of cells) are mapped, and
+  // forget_all gives their pages back instead of writing them.
+  const std::size_t capacity = GENERATE(std::size_t{100}, std::size_t{1} << 18);
+  CAPTURE(capacity);
+  weft::sdk::BoundedQueue<int> queue(capacity);
+  std::vector<int> values(capacity);
+  // Half a lap, then a lap and a half: the ring is left mid-lap with cells
+  // of both parities, some popped, some not.
+  for (std::size_t i = 0; i < capacity / 2; ++i) {
+    REQUIRE(queue.push(&values[i]));
+  }
+  for (std::size_t i = 0; i < capacity / 4; ++i) REQUIRE(queue.pop());
+  CHECK(queue.forget_all() == capacity / 2);
+  CHECK(queue.size() == 0);
+  CHECK(queue.pop() == nullptr);
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < capacity; ++i) {
+      REQUIRE(queue.push(&values[i]));
+    }
+    CHECK_FALSE(queue.push(&values[0]));
+    for (std::size_t i = 0; i < capacity; ++i) {
+      REQUIRE(queue.pop() == &values[i]);
+    }
+    CHECK(queue.pop() == nullptr);
+    queue.release_popped();
+    while (queue.reclaim([](int*) {}) != 0) {
+    }
+  }
+}
