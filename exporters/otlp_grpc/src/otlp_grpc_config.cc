@@ -69,8 +69,9 @@ void report_dropped_headers(const exporters::OtlpGrpcExporterOptions& options,
   }
   message.append(
       ": expected key=value pairs separated by ',', keys of [0-9a-z_.-] not "
-      "starting with grpc-, values of printable ASCII (percent-encoded in "
-      "the environment); the other headers are used");
+      "starting with grpc-, values of printable ASCII (any bytes for a key "
+      "ending in -bin; percent-encoded in the environment); the other "
+      "headers are used");
   sdk::log(options.logger, sdk::LogLevel::kWarning, message);
 }
 
