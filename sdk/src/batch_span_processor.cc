@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bounded_queue.h"
+#include "rate_limited_log.h"
 #include "sharded_counter.h"
 
 namespace weft::sdk {
@@ -310,9 +311,12 @@ class BatchSpanProcessor final : public SpanProcessor {
       (result == ExportResult::kSuccess ? exported_ : failed_)
           .fetch_add(count, std::memory_order_relaxed);
       if (result != ExportResult::kSuccess) {
-        log(options_.logger, LogLevel::kError,
-            "batch span processor: the exporter failed; " +
-                std::to_string(count) + " spans were not delivered");
+        export_failed_log_.log(
+            options_.logger, LogLevel::kError, steady_now(), [count] {
+              return "batch span processor: the exporter "
+                     "failed; " +
+                     std::to_string(count) + " spans were not delivered";
+            });
       }
     }
   }
@@ -375,13 +379,19 @@ class BatchSpanProcessor final : public SpanProcessor {
     return queue_.reclaim([](SpanData* span) { delete span; });
   }
 
+  // Called on the application's thread for each span dropped: the warning
+  // is formatted only when it is written (at most once per interval).
   void note_dropped(std::uint64_t count) noexcept {
-    if (dropped_.fetch_add(count, std::memory_order_relaxed) == 0) {
-      log(options_.logger, LogLevel::kWarning,
-          "batch span processor: the queue is full (" +
-              std::to_string(queue_.capacity()) +
-              " spans) or shut down; spans are being dropped and counted");
-    }
+    dropped_.fetch_add(count, std::memory_order_relaxed);
+    drop_log_.log(options_.logger, LogLevel::kWarning, steady_now(), [this] {
+      return "batch span processor: the queue is full (" +
+             std::to_string(queue_.capacity()) +
+             " spans) or shut down; spans are being dropped and counted";
+    });
+  }
+
+  static std::chrono::nanoseconds steady_now() noexcept {
+    return std::chrono::steady_clock::now().time_since_epoch();
   }
 
   void report_drops() noexcept {
@@ -422,6 +432,8 @@ class BatchSpanProcessor final : public SpanProcessor {
   static constexpr std::uint64_t kUnslotted = ~std::uint64_t{0};
   std::atomic<std::uint64_t> producers_{0};
   alignas(64) std::atomic<std::uint64_t> dropped_{0};
+  RateLimitedLog drop_log_;  // the queue-full warning
+  RateLimitedLog export_failed_log_;
   std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> failed_{0};

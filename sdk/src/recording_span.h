@@ -82,9 +82,12 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   // The time now, for the span's end and events: with the SDK's clock, the
   // start plus the ticks elapsed since.
   Timestamp now() const noexcept;
-  // Logs the first drop of the span (once per span).
+  // Logs the first drop of the span (once per span, and rate-limited per
+  // provider); `describe` says what was dropped, called only to log.
   void note_drop(std::string_view what, std::uint32_t limit) noexcept;
   void note_drop(std::string_view problem) noexcept;
+  template <class Describe>
+  void log_drop(const Describe& describe) noexcept;
 
   // Ordered and sized so that a span fits a 768-byte block of the pool.
   ProviderState* provider_;
