@@ -92,7 +92,8 @@ struct OtlpGrpcExporterOptions {
   // waiting. An encoded span takes about a third of the memory of a
   // finished span in the batch processor's queue. 0: no queue. Code only.
   std::size_t max_queued_bytes = 8 << 20;
-  // Reports bad variables, failed exports and partial successes; null: silent.
+  // Reports bad variables, failed exports and partial successes; null: the
+  // SDK-wide logger (weft/sdk/logger.h).
   std::shared_ptr<sdk::Logger> logger;
   // Where variables are read from; null means the process environment.
   const sdk::Environment* environment = nullptr;
