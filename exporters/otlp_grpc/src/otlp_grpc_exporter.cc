@@ -357,7 +357,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter {
     if (!(status.error_code() == grpc::StatusCode::CANCELLED &&
           shutting_down())) {
       note_failure(/*failed_attempt=*/true, 0, [&] {
-        return answer + "; retrying within the export timeout (" +
+        return answer + "; retried within the export timeout (" +
                std::to_string(config_.timeout.count()) + " ms)";
       });
     }

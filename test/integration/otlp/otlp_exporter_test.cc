@@ -266,7 +266,7 @@ TEST_CASE(
   CHECK(collector->stats().requests == stats.retries + 1);
   // Said once, when the first attempt failed; the drop is only counted.
   CHECK(under_test.logger->count_containing(
-            {"is failing", "UNAVAILABLE", "retrying"}) == 1);
+            {"is failing", "UNAVAILABLE", "retried"}) == 1);
   CHECK(under_test.logger->size() == 1);
 }
 
