@@ -160,8 +160,10 @@ struct ExportingApplication {
     exporter_options.logger = logger;
     exporter_options.environment = &environment;
     exporter_options.max_queued_bytes = 256 << 10;
-    // The default retry backoff (1 s doubling to 5 s) and timeout (10 s):
-    // delivery resumes when the channel reconnects, not at a backoff step.
+    // The default retry backoff (1 s doubling to 5 s), and requests that
+    // outlive the outage: delivery must resume when the channel reconnects,
+    // not at the next backoff step (seconds later).
+    exporter_options.timeout = 30s;
     auto exporter = weft::exporters::make_otlp_grpc_exporter(exporter_options);
     REQUIRE(exporter.has_value());
     exporter_stats = exporter.value()->stats_reader();
@@ -200,6 +202,13 @@ struct ExportingApplication {
   void stop_producing() {
     stop.store(true);
     if (producer.joinable()) producer.join();
+  }
+
+  // Returns just after the exporter's next retry.
+  void await_retry() {
+    const auto retries = exporter_stats().retries;
+    REQUIRE(weft::testing::eventually(
+        [&] { return exporter_stats().retries > retries; }, 10s));
   }
 
   // What collectors on the port do with each request.
@@ -271,12 +280,14 @@ TEST_CASE(
   const auto retries_before = application.exporter_stats().retries;
   REQUIRE(weft::testing::eventually(
       [&] {
-        return application.exporter_stats().retries >= retries_before + 6;
+        return application.exporter_stats().retries >= retries_before + 4;
       },
       30s));
   CHECK(application.logger->count_containing({"is failing"}) == 1);
   const std::size_t resident_during = resident_bytes();
 
+  // Back just after a retry: the next backoff step is seconds away.
+  application.await_retry();
   const std::size_t received_before = application.received_count();
   const auto back = Clock::now();
   collector = weft::testing::start_collector_on(port, CollectorOptions{},
@@ -315,6 +326,7 @@ TEST_CASE(
       [&] { return application.exporter_stats().retries >= 3; }, 30s));
   CHECK(application.received_count() == 0);
 
+  application.await_retry();
   const auto started = Clock::now();
   auto collector = weft::testing::start_collector_on(port, CollectorOptions{},
                                                      application.handler());
