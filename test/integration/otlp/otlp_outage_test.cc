@@ -98,6 +98,28 @@ TEST_CASE("a refused port is logged once as unreachable and the recovery once",
 }
 
 TEST_CASE(
+    "an exporter whose logger option is null reports through the SDK-wide "
+    "logger",
+    "[otlp][grpc][diagnostics][no_tsan]") {
+  weft::testing::GlobalFakeLogger global;
+  const int port = weft::testing::unused_port();
+  ExporterUnderTest under_test("http://127.0.0.1:" + std::to_string(port),
+                               [](OtlpGrpcExporterOptions& o) {
+                                 o.logger = nullptr;
+                                 o.timeout = 200ms;
+                               },
+                               {{"OTEL_EXPORTER_OTLP_COMPRESSION", "zip"}});
+  TestProvider provider;
+  weft::sdk::SpanBatch spans = weft::testing::record_varied_spans(provider);
+  CHECK(under_test.exporter->export_spans(spans) == ExportResult::kFailure);
+  CAPTURE(all_lines(*global.logger));
+  CHECK(global.logger->count_containing(
+            {"OTEL_EXPORTER_OTLP_COMPRESSION='zip'"}) == 1);
+  CHECK(global.logger->count_containing({"is failing", "refused"}) == 1);
+  CHECK(under_test.logger->size() == 0);
+}
+
+TEST_CASE(
     "a rejecting collector is logged once with its status and message, and "
     "the recovery once",
     "[otlp][grpc][diagnostics][no_tsan]") {
