@@ -313,8 +313,7 @@ class BatchSpanProcessor final : public SpanProcessor {
       if (result != ExportResult::kSuccess) {
         export_failed_log_.log(
             options_.logger, LogLevel::kError, steady_now(), [count] {
-              return "batch span processor: the exporter "
-                     "failed; " +
+              return "batch span processor: the exporter failed; " +
                      std::to_string(count) + " spans were not delivered";
             });
       }
@@ -395,6 +394,9 @@ class BatchSpanProcessor final : public SpanProcessor {
   }
 
   void report_drops() noexcept {
+    export_failed_log_.flush(options_.logger, LogLevel::kError, [] {
+      return std::string("batch span processor: the exporter failed again");
+    });
     const std::uint64_t dropped = dropped_.load(std::memory_order_relaxed);
     if (dropped == 0) return;
     log(options_.logger, LogLevel::kWarning,
