@@ -330,10 +330,11 @@ TEST_CASE(
   CHECK(application.provider->shutdown(5s));
   CHECK(Clock::now() - shutdown_started < 5s + 1s);
   application.check_accounting();
-#if !defined(__SANITIZE_ADDRESS__)
   // Bounded: the processor's queue (2048 spans) and the exporter's
-  // (256 KiB, 2 requests in flight), whatever the outage's length.
+  // (256 KiB, 2 requests in flight), whatever the outage's length. (ASan
+  // holds freed memory in quarantine: resident memory tells nothing there.)
   CAPTURE(resident_before, resident_during);
+#if !defined(__SANITIZE_ADDRESS__)
   CHECK(resident_during < resident_before + (64u << 20));
 #endif
 }
