@@ -378,15 +378,35 @@ class BatchSpanProcessor final : public SpanProcessor {
     return queue_.reclaim([](SpanData* span) { delete span; });
   }
 
-  // Called on the application's thread for each span dropped: the warning
-  // is formatted only when it is written (at most once per interval).
+  // Called on the application's thread for each span dropped, at the
+  // application's rate when the queue is full: one atomic addition, and on
+  // the first drop and every 1024th a look at the clock for the warning
+  // (written at most once per interval, never formatted otherwise). W1 with
+  // a clock read per drop cost 15-20 ns more per span.
   void note_dropped(std::uint64_t count) noexcept {
-    dropped_.fetch_add(count, std::memory_order_relaxed);
-    drop_log_.log(options_.logger, LogLevel::kWarning, steady_now(), [this] {
-      return "batch span processor: the queue is full (" +
-             std::to_string(queue_.capacity()) +
-             " spans) or shut down; spans are being dropped and counted";
-    });
+    const std::uint64_t before =
+        dropped_.fetch_add(count, std::memory_order_relaxed);
+    if (before != 0 && (before >> 10) == ((before + count) >> 10)) return;
+    if (!log_enabled(options_.logger, LogLevel::kWarning)) return;
+    std::uint64_t checks_suppressed = 0;
+    if (!drop_log_.allow(steady_now().count(), checks_suppressed)) return;
+    const std::uint64_t total = before + count;
+    const std::uint64_t told =
+        dropped_told_.exchange(total, std::memory_order_relaxed);
+    try {
+      std::string message = "batch span processor: the queue is full (" +
+                            std::to_string(queue_.capacity()) +
+                            " spans) or shut down; spans are being dropped "
+                            "and counted";
+      if (told != 0) {
+        message += " (" + std::to_string(total - told) +
+                   " more since the last warning, " + std::to_string(total) +
+                   " in all)";
+      }
+      log(options_.logger, LogLevel::kWarning, message);
+    } catch (...) {
+      // Out of memory while logging: the counters still tell.
+    }
   }
 
   static std::chrono::nanoseconds steady_now() noexcept {
@@ -434,7 +454,8 @@ class BatchSpanProcessor final : public SpanProcessor {
   static constexpr std::uint64_t kUnslotted = ~std::uint64_t{0};
   std::atomic<std::uint64_t> producers_{0};
   alignas(64) std::atomic<std::uint64_t> dropped_{0};
-  RateLimitedLog drop_log_;  // the queue-full warning
+  RateLimitedLog drop_log_;  // the queue-full warning (see note_dropped)
+  std::atomic<std::uint64_t> dropped_told_{0};  // dropped_ at the last one
   RateLimitedLog export_failed_log_;
   std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free
   std::atomic<std::uint64_t> exported_{0};
