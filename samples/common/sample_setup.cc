@@ -10,7 +10,6 @@
 #include "weft/exporters/console_exporter.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/environment.h"
-#include "weft/sdk/logger.h"
 #include "weft/sdk/simple_span_processor.h"
 #include "weft/sdk/tracer_provider.h"
 
@@ -99,7 +98,6 @@ int run_sample(const SampleInfo& info, const CommonFlags& flags,
   const std::string program(info.program);
   sdk::TracerProviderOptions options;
   options.service_name = std::string(info.service_name);
-  options.logger = sdk::make_stderr_logger(sdk::LogLevel::kWarning);
 
   std::string destination = "the console";
   FlagEnvironment environment(flags.otlp_endpoint);
@@ -109,7 +107,6 @@ int run_sample(const SampleInfo& info, const CommonFlags& flags,
   } else {
 #ifdef WEFT_SAMPLES_HAVE_OTLP
     exporters::OtlpGrpcExporterOptions otlp;
-    otlp.logger = options.logger;
     otlp.environment = &environment;
     auto exporter = exporters::make_otlp_grpc_exporter(std::move(otlp));
     if (!exporter) {
@@ -120,7 +117,6 @@ int run_sample(const SampleInfo& info, const CommonFlags& flags,
     }
     destination = exporter.value()->target();
     sdk::BatchOptions batch;
-    batch.logger = options.logger;
     auto processor =
         sdk::make_batch_processor(std::move(exporter).value(), batch);
     if (!processor) {

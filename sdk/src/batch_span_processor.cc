@@ -13,6 +13,7 @@
 #include "bounded_queue.h"
 #include "deadline.h"
 #include "fork_handlers.h"
+#include "rate_limited_log.h"
 #include "sharded_counter.h"
 
 namespace weft::sdk {
@@ -350,9 +351,11 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
           .fetch_add(count, std::memory_order_relaxed);
       queue_.release_popped();
       if (result != ExportResult::kSuccess) {
-        log(options_.logger, LogLevel::kError,
-            "batch span processor: the exporter failed; " +
-                std::to_string(count) + " spans were not delivered");
+        export_failed_log_.log(
+            options_.logger, LogLevel::kError, steady_now(), [count] {
+              return "batch span processor: the exporter failed; " +
+                     std::to_string(count) + " spans were not delivered";
+            });
       }
     }
   }
@@ -415,6 +418,11 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
     return queue_.reclaim([](SpanData* span) { delete span; });
   }
 
+  // Called on the application's thread for each span dropped, at the
+  // application's rate when the queue is full: one atomic addition, and on
+  // the first drop and every 1024th a look at the clock for the warning
+  // (written at most once per interval, never formatted otherwise). W1 with
+  // a clock read per drop cost 15-20 ns more per span.
   void note_dropped(std::uint64_t count) noexcept {
     if (abandoned_at_fork_ &&
         !fork_warning_given_.exchange(true, std::memory_order_relaxed)) {
@@ -423,13 +431,34 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
           "exporter was busy in the parent, so the child cannot use it; "
           "the child's spans are dropped and counted");
     }
-    if (dropped_.fetch_add(count, std::memory_order_relaxed) == 0 &&
-        !abandoned_at_fork_) {
-      log(options_.logger, LogLevel::kWarning,
-          "batch span processor: the queue is full (" +
-              std::to_string(queue_.capacity()) +
-              " spans) or shut down; spans are being dropped and counted");
+    const std::uint64_t before =
+        dropped_.fetch_add(count, std::memory_order_relaxed);
+    if (abandoned_at_fork_) return;  // said above, once
+    if (before != 0 && (before >> 10) == ((before + count) >> 10)) return;
+    if (!log_enabled(options_.logger, LogLevel::kWarning)) return;
+    std::uint64_t checks_suppressed = 0;
+    if (!drop_log_.allow(steady_now().count(), checks_suppressed)) return;
+    const std::uint64_t total = before + count;
+    const std::uint64_t told =
+        dropped_told_.exchange(total, std::memory_order_relaxed);
+    try {
+      std::string message = "batch span processor: the queue is full (" +
+                            std::to_string(queue_.capacity()) +
+                            " spans) or shut down; spans are being dropped "
+                            "and counted";
+      if (told != 0) {
+        message += " (" + std::to_string(total - told) +
+                   " more since the last warning, " + std::to_string(total) +
+                   " in all)";
+      }
+      log(options_.logger, LogLevel::kWarning, message);
+    } catch (...) {
+      // Out of memory while logging: the counters still tell.
     }
+  }
+
+  static std::chrono::nanoseconds steady_now() noexcept {
+    return std::chrono::steady_clock::now().time_since_epoch();
   }
 
   // How long fork() waits for a call into the exporter to return.
@@ -493,6 +522,9 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
   }
 
   void report_drops() noexcept {
+    export_failed_log_.flush(options_.logger, LogLevel::kError, [] {
+      return std::string("batch span processor: the exporter failed again");
+    });
     const std::uint64_t dropped = dropped_.load(std::memory_order_relaxed);
     if (dropped == 0) return;
     log(options_.logger, LogLevel::kWarning,
@@ -536,6 +568,9 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
   static constexpr std::uint64_t kUnslotted = ~std::uint64_t{0};
   std::atomic<std::uint64_t> producers_{0};
   alignas(64) std::atomic<std::uint64_t> dropped_{0};
+  RateLimitedLog drop_log_;  // the queue-full warning (see note_dropped)
+  std::atomic<std::uint64_t> dropped_told_{0};  // dropped_ at the last one
+  RateLimitedLog export_failed_log_;
   std::atomic<bool> worker_done_{false};  // worker_exited_, readable lock-free
   std::atomic<std::uint64_t> exported_{0};
   std::atomic<std::uint64_t> failed_{0};

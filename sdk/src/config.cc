@@ -127,26 +127,6 @@ SpanLimits make_limits(const TracerProviderOptions& options,
   return limits;
 }
 
-std::shared_ptr<Logger> make_logger(const TracerProviderOptions& options,
-                                    const Environment& environment) {
-  if (options.logger) return options.logger;
-  const std::optional<std::string> level =
-      EnvironmentReader(environment, nullptr).keyword("OTEL_LOG_LEVEL");
-  if (!level) return nullptr;
-  if (*level == "debug") return make_stderr_logger(LogLevel::kDebug);
-  if (*level == "info") return make_stderr_logger(LogLevel::kInfo);
-  if (*level == "warn" || *level == "warning") {
-    return make_stderr_logger(LogLevel::kWarning);
-  }
-  if (*level == "error") return make_stderr_logger(LogLevel::kError);
-  if (*level == "none") return nullptr;
-  auto logger = make_stderr_logger(LogLevel::kWarning);
-  EnvironmentReader(environment, logger)
-      .report_invalid("OTEL_LOG_LEVEL", *level,
-                      "debug, info, warn, error or none");
-  return logger;
-}
-
 // The SDK's own clock (tick_clock: the CPU's counter where it is safe).
 Timestamp sdk_clock_now() noexcept { return tick_clock::now().time; }
 
@@ -157,7 +137,8 @@ Expected<TracerProviderConfig> finalize_config(
   const Environment& environment =
       options.environment ? *options.environment : Environment::process();
   TracerProviderConfig config;
-  config.logger_ = make_logger(options, environment);
+  // Null: the SDK-wide logger (which reads OTEL_LOG_LEVEL itself).
+  config.logger_ = options.logger;
   const EnvironmentReader env(environment, config.logger_);
   config.disabled_ = env.boolean("OTEL_SDK_DISABLED").value_or(false);
   config.resource_ = make_resource(options, env);

@@ -168,9 +168,10 @@ const EnvironmentVariable kEnvironmentVariables[] = {
      "spans queued for export; more are dropped and counted"},
     {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "512",
      "spans per export (at most the queue size)"},
-    {"OTEL_LOG_LEVEL", "(silent)",
-     "SDK diagnostics to stderr at this level and above: debug, info, warn, "
-     "error, none (when no logger is set in code)"},
+    {"OTEL_LOG_LEVEL", "warn",
+     "SDK diagnostics at this level and above reach the SDK-wide logger "
+     "(stderr unless the application calls weft::sdk::set_logger): none, "
+     "error, warn, info, debug; read once, at the first message"},
     {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317",
      "OTLP/gRPC collector address; an https scheme means TLS"},
     {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "",

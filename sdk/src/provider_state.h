@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "builtin_fast_paths.h"
+#include "rate_limited_log.h"
 #include "sharded_counter.h"
 #include "weft/sdk/fork.h"
 #include "weft/sdk/tracer_provider.h"
@@ -54,6 +55,8 @@ struct ProviderState {
   ShardedCounter links_dropped;
   ShardedCounter attributes_dropped;
   ShardedCounter events_dropped;
+  // The warning of spans over their limits (see RecordingSpan::note_drop).
+  RateLimitedLog drop_log;
 };
 
 // A ProviderState shared by a TracerProvider and its tracers. Spans hold a

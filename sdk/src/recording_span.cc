@@ -213,32 +213,36 @@ void RecordingSpan::begin(const SpanContext& context, const SpanContext& parent,
   }
 }
 
-void RecordingSpan::note_drop(std::string_view what,
-                              std::uint32_t limit) noexcept {
-  if (drop_logged_ || !provider_->config.logger()) return;
-  try {
-    note_drop("is over its " + std::string(what) + " limit (" +
-              std::to_string(limit) + "): the rest is dropped");
-  } catch (...) {
-    // Out of memory while logging: the counts still tell.
-  }
-}
-
-void RecordingSpan::note_drop(std::string_view problem) noexcept {
+// Once per span, and at most once per interval for the provider: a batch
+// span over the link limit is common, and one line per span would be noise
+// written on the application's thread. Nothing is formatted unless written.
+template <class Describe>
+void RecordingSpan::log_drop(const Describe& describe) noexcept {
   if (drop_logged_) return;
   drop_logged_ = true;
   const auto& logger = provider_->config.logger();
-  if (!logger) return;
-  try {
+  if (!log_enabled(logger, LogLevel::kWarning)) return;
+  const auto now = provider_->config.clock()().time_since_epoch();
+  provider_->drop_log.log(logger, LogLevel::kWarning, now, [&] {
     std::string message = "span '";
-    message.append(name).append("' ").append(problem);
+    message.append(name).append("' ").append(describe());
     message.append(
-        "; drops are counted in the span's exported dropped counts (logged "
-        "once per span)");
-    logger->log(LogLevel::kWarning, message);
-  } catch (...) {
-    // Out of memory while logging: the counts still tell.
-  }
+        "; drops are counted in the span's exported dropped counts (this "
+        "warning is written at most once every 10 s)");
+    return message;
+  });
+}
+
+void RecordingSpan::note_drop(std::string_view what,
+                              std::uint32_t limit) noexcept {
+  log_drop([&] {
+    return "is over its " + std::string(what) + " limit (" +
+           std::to_string(limit) + "): the rest is dropped";
+  });
+}
+
+void RecordingSpan::note_drop(std::string_view problem) noexcept {
+  log_drop([&] { return std::string(problem); });
 }
 
 template <class Value>

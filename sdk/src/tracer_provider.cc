@@ -323,6 +323,11 @@ bool TracerProvider::force_flush(std::chrono::milliseconds timeout) noexcept {
 bool TracerProvider::shutdown(std::chrono::milliseconds timeout) noexcept {
   // Every call goes to the processors: a second one waits for the first.
   state_->shut_down.store(true);
+  // The count of limit warnings suppressed since the last one written.
+  state_->drop_log.flush(state_->config.logger(), LogLevel::kWarning, [] {
+    return std::string(
+        "more spans were over their limits after the last such warning");
+  });
   return within_deadline(
       *state_, timeout,
       [](SpanProcessor& processor, std::chrono::milliseconds left) {

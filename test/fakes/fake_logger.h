@@ -1,10 +1,12 @@
 // FakeLogger: a weft::sdk::Logger that records every message, so that tests
-// can assert what the SDK reported and how often.
+// can assert what the SDK reported and how often. GlobalFakeLogger makes one
+// the SDK-wide logger for a test's scope.
 //
 // Thread-safe: the batch processor logs from its worker thread.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -54,6 +56,17 @@ struct FakeLogger final : public sdk::Logger {
 
   mutable std::mutex mutex;
   std::vector<Message> messages;
+};
+
+// A FakeLogger set as the SDK-wide logger (weft::sdk::set_logger) while it
+// lives; the default logger is restored after.
+struct GlobalFakeLogger {
+  GlobalFakeLogger() { sdk::set_logger(logger); }
+  ~GlobalFakeLogger() { sdk::set_logger(nullptr); }
+  GlobalFakeLogger(const GlobalFakeLogger&) = delete;
+  GlobalFakeLogger& operator=(const GlobalFakeLogger&) = delete;
+
+  std::shared_ptr<FakeLogger> logger = std::make_shared<FakeLogger>();
 };
 
 }  // namespace weft::testing

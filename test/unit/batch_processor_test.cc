@@ -121,6 +121,20 @@ bool finishes_in_time(Work work, milliseconds deadline = kDeadline) {
 
 }  // namespace
 
+TEST_CASE("10000 spans dropped by a full queue give one warning", "[batch]") {
+  BatchOptions options = Batch::quiet();
+  options.max_queue_size = 4;
+  options.max_export_batch_size = 1;
+  Batch batch(options);
+  REQUIRE(batch.hold_first_export());
+  for (int i = 0; i < 10004; ++i) batch.processor->on_end(make_span("d"));
+  const auto dropped = batch.processor->stats().spans_dropped;
+  batch.exporter->open_gate();
+  CHECK(dropped == 10000);
+  CHECK(batch.logger->count_containing({"queue is full"}) == 1);
+  CHECK(batch.logger->size() == 1);
+}
+
 TEST_CASE(
     "a full queue drops spans and counts them without blocking the caller",
     "[batch]") {

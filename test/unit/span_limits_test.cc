@@ -1,9 +1,11 @@
 // Tests of SpanLimits as a recording span applies them: links (32 by default,
 // first or latest kept), attributes per link, attributes per span, invalid
-// links, the dropped counts and the once-per-span drop warning.
+// links, the dropped counts and the drop warning (once per span, and at most
+// once per 10 s for a provider).
 #include "weft/sdk/span_limits.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -349,6 +351,9 @@ TEST_CASE("the drop warning is logged at most once per span", "[limits]") {
   CHECK(test.logger->count_containing({"first"}) == 1);
   CHECK(test.logger->size() == 1);
 
+  // Once per span, and once per 10 s for the provider: a later span logs
+  // again once the interval has passed.
+  weft::testing::FakeClock::advance(std::chrono::seconds(10));
   auto second = test.tracer->start_span("second");
   second.set_attribute("a", 1);
   second.set_attribute("b", 2);
@@ -370,6 +375,38 @@ TEST_CASE("the drop warning is logged at most once per span", "[limits]") {
   CHECK(spans[0]->events[0].dropped_attributes_count == 1);
   // link.relationship kept, "index" dropped.
   CHECK(spans[0]->links[0].dropped_attributes_count == 1);
+}
+
+TEST_CASE(
+    "10000 spans over the link limit log one warning and later the count "
+    "of the others",
+    "[limits]") {
+  weft::testing::FakeClock::reset();
+  SpanLimits limits;
+  limits.link_count = 2;
+  TestProvider test(with_limits(limits));
+  const std::vector<Link> links = numbered_links(3);
+
+  for (int i = 0; i < 10000; ++i) {
+    test.tracer->start_span("batch", StartSpanOptions().with_links(links));
+  }
+  CHECK(test.logger->size() == 1);
+  CHECK(test.logger->count_containing({"'batch'", "link limit (2)"}) == 1);
+
+  // The next one written, an interval later, tells how many were not.
+  weft::testing::FakeClock::advance(std::chrono::seconds(10));
+  test.tracer->start_span("batch", StartSpanOptions().with_links(links));
+  CHECK(test.logger->size() == 2);
+  CHECK(test.logger->count_containing(
+            {"link limit", "(9999 similar messages suppressed)"}) == 1);
+
+  // Suppressed again; shutdown tells the count.
+  test.tracer->start_span("batch", StartSpanOptions().with_links(links));
+  CHECK(test.logger->size() == 2);
+  test.provider->shutdown();
+  CHECK(test.logger->count_containing({"(1 similar message suppressed)"}) == 1);
+  CHECK(test.provider->stats().links_dropped == 10002);
+  test.take_all();
 }
 
 TEST_CASE("a link limit of 0 keeps no link under either retention",

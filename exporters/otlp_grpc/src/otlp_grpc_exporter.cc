@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "deadline.h"
+#include "export_failure.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "otlp_encoder.h"
 #include "otlp_grpc_config.h"
@@ -32,6 +33,10 @@ using std::chrono::milliseconds;
 
 constexpr char kExportMethod[] =
     "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+// While retries wait for a channel that is not connected, the retry thread
+// watches the channel in slices this long (see watch_connection).
+constexpr milliseconds kConnectionWatchSlice{100};
 
 struct SharedStats {
   mutable std::mutex mutex;
@@ -72,8 +77,9 @@ struct Request {
   Clock::time_point attempt_deadline;
   Clock::duration last_attempt_took{};  // from start to answer
   Clock::time_point retry_at;
-  std::string last_answer;   // the collector's latest failure, for humans
-  std::string last_failure;  // why it waits for a retry, for give_up()
+  bool server_delay = false;  // retry_at is the server's RetryInfo delay
+  std::string last_answer;    // the collector's latest failure, for humans
+  std::string last_failure;   // why it waits for a retry, for give_up()
   std::shared_ptr<grpc::ClientContext> context;  // of the latest attempt
   bool finished = false;
   sdk::ExportResult result = sdk::ExportResult::kFailure;
@@ -122,11 +128,13 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
     }
     grpc::ChannelArguments arguments;
     arguments.SetUserAgentPrefix("weft-otlp-grpc/0.1");
-    // A collector that comes back is found again within seconds, not the
-    // two minutes gRPC's default reconnect backoff can reach.
+    // A collector that comes back is found again within about a second,
+    // not the two minutes gRPC's default reconnect backoff can reach: while
+    // it is down, one connection attempt a second at most (and only while
+    // requests wait, see watch_connection).
     arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
     arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
-    arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
+    arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     // weft retries itself, per the OTLP rules.
     arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
     channel_ =
@@ -242,6 +250,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
         lock, deadline, [this] { return unfinished_.empty(); });
     if (finished) {
       lock.unlock();
+      report_drops_at_shutdown();
       // Retries that could not fit before the deadline were given up early.
       return stats().spans_dropped_shutdown == dropped_before;
     }
@@ -271,6 +280,8 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
     lock.lock();
     state_changed_.wait_for(lock, milliseconds(100),
                             [this] { return unfinished_.empty(); });
+    lock.unlock();
+    report_drops_at_shutdown();
     return false;
   }
 
@@ -419,21 +430,28 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
   void on_answer(const std::shared_ptr<Request>& request,
                  const grpc::Status& status) noexcept {
     if (status.ok()) {
+      note_delivered();
       accept(request->spans, request->response);
       finish(request, sdk::ExportResult::kSuccess);
       return;
     }
     const otlp::RetryDecision decision = otlp::classify(status);
-    std::string answer =
-        "the collector at " + config_.target + " answered " +
-        otlp::status_code_name(status.error_code()) +
-        (status.error_message().empty() ? std::string()
-                                        : ": " + status.error_message());
+    const otlp::ExportFailure described = otlp::describe_failure(
+        status, channel_->GetState(false) == GRPC_CHANNEL_READY);
+    std::string answer = described.description;
     if (!decision.retryable) {
       drop(request->spans, DropReason::kNotRetryable,
-           answer + " (not retryable)");
+           answer + " (not retryable)", /*failed_attempt=*/true);
       finish(request, sdk::ExportResult::kFailure);
       return;
+    }
+    // Cancelled by shutdown: shutdown's drop tells, not this attempt.
+    if (!(status.error_code() == grpc::StatusCode::CANCELLED &&
+          shutting_down())) {
+      note_failure(/*failed_attempt=*/true, 0, [&] {
+        return answer + "; retried within the export timeout (" +
+               std::to_string(config_.timeout.count()) + " ms)";
+      });
     }
     std::string failure;
     {
@@ -462,6 +480,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
       if (wake + request->last_attempt_took <
           effective_deadline(request->export_deadline)) {
         request->retry_at = wake;
+        request->server_delay = decision.server_delay.has_value();
         request->last_failure = std::move(failure);
         retry_waiting_.push_back(request);
         state_changed_.notify_all();
@@ -498,7 +517,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
       if (due.empty() && expired.empty()) {
         if (earliest == Clock::time_point::max()) {
           state_changed_.wait(lock);
-        } else {
+        } else if (!watch_connection(lock, earliest)) {
           state_changed_.wait_until(lock, earliest);
         }
         continue;
@@ -511,6 +530,40 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
       due.clear();
       lock.lock();
     }
+  }
+
+  // Retries wait (the earliest is due at `earliest`): when the channel is
+  // not connected, waits up to one slice for it to connect, and makes every
+  // waiting retry due at once if it did (except those that wait for the
+  // server's RetryInfo delay). Delivery thus resumes within about a second
+  // of the collector's return (gRPC's reconnect backoff is at most 1 s)
+  // rather than at the next backoff step. False, without waiting, when the
+  // channel is connected. mutex_ is released while gRPC is asked.
+  bool watch_connection(std::unique_lock<std::mutex>& lock,
+                        Clock::time_point earliest) {
+    lock.unlock();
+    grpc_connectivity_state state = channel_->GetState(/*try_to_connect=*/true);
+    const bool watched = state != GRPC_CHANNEL_READY;
+    if (watched) {
+      const Clock::time_point now = Clock::now();
+      const Clock::duration wait =
+          std::min<Clock::duration>(earliest - now, kConnectionWatchSlice);
+      if (wait > Clock::duration::zero()) {
+        channel_->WaitForStateChange(state,
+                                     std::chrono::system_clock::now() + wait);
+        state = channel_->GetState(false);
+      }
+    }
+    lock.lock();
+    if (watched && state == GRPC_CHANNEL_READY) {
+      const Clock::time_point now = Clock::now();
+      for (const auto& request : retry_waiting_) {
+        if (!request->server_delay) {
+          request->retry_at = std::min(request->retry_at, now);
+        }
+      }
+    }
+    return watched;
   }
 
   // The request is over: delivered, or dropped and counted. Its slot goes
@@ -637,7 +690,10 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
   }
 
  private:
-  void drop(std::size_t count, DropReason reason, const std::string& why) {
+  // Counts `count` spans as dropped because of `why`; logged only when it
+  // is the first failure since the exporter last delivered.
+  void drop(std::size_t count, DropReason reason, const std::string& why,
+            bool failed_attempt = false) {
     {
       std::lock_guard<std::mutex> lock(stats_->mutex);
       OtlpExporterStats& stats = stats_->stats;
@@ -658,9 +714,85 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
       }
       stats.last_error = why;
     }
-    sdk::log(logger_, sdk::LogLevel::kError,
-             "OTLP export failed, " + std::to_string(count) +
-                 " spans dropped: " + why);
+    note_failure(failed_attempt, count, [&] {
+      return std::to_string(count) + " spans dropped: " + why;
+    });
+  }
+
+  // Failures said once, recovery said once: the first failed attempt or
+  // drop since the exporter last delivered is logged (error) with
+  // describe(); later ones are only counted until note_delivered().
+  template <class Describe>
+  void note_failure(bool failed_attempt, std::size_t dropped,
+                    const Describe& describe) noexcept {
+    bool first = false;
+    {
+      std::lock_guard<std::mutex> lock(health_mutex_);
+      first = !failing_.exchange(true, std::memory_order_relaxed);
+      failed_attempts_ += failed_attempt ? 1 : 0;
+      spans_dropped_while_failing_ += dropped;
+      if (first) spans_dropped_reported_ = dropped;
+    }
+    if (!first || !sdk::log_enabled(logger_, sdk::LogLevel::kError)) return;
+    try {
+      sdk::log(logger_, sdk::LogLevel::kError,
+               "OTLP export to " + config_.target +
+                   " is failing: " + describe() +
+                   ". Further failures are counted in the exporter's stats, "
+                   "not logged, until it delivers again");
+    } catch (...) {
+      // Out of memory while logging: the stats still tell.
+    }
+  }
+
+  // A request was delivered: logs the recovery once after failures.
+  void note_delivered() noexcept {
+    if (!failing_.load(std::memory_order_relaxed)) return;
+    std::uint64_t attempts = 0;
+    std::uint64_t dropped = 0;
+    {
+      std::lock_guard<std::mutex> lock(health_mutex_);
+      if (!failing_.exchange(false, std::memory_order_relaxed)) return;
+      attempts = std::exchange(failed_attempts_, 0);
+      dropped = std::exchange(spans_dropped_while_failing_, 0);
+      spans_dropped_reported_ = 0;
+    }
+    if (!sdk::log_enabled(logger_, sdk::LogLevel::kWarning)) return;
+    try {
+      sdk::log(logger_, sdk::LogLevel::kWarning,
+               "OTLP export to " + config_.target +
+                   " is delivering again after " + std::to_string(attempts) +
+                   " failed attempts; " + std::to_string(dropped) +
+                   " spans were dropped while it failed");
+    } catch (...) {
+    }
+  }
+
+  // At shutdown, while failing: the spans dropped since the failure was
+  // logged, which no line has told yet (once).
+  void report_drops_at_shutdown() noexcept {
+    std::uint64_t untold = 0;
+    std::uint64_t attempts = 0;
+    {
+      std::lock_guard<std::mutex> lock(health_mutex_);
+      if (!failing_.load(std::memory_order_relaxed)) return;
+      untold = spans_dropped_while_failing_ - spans_dropped_reported_;
+      attempts = failed_attempts_;
+      spans_dropped_reported_ = spans_dropped_while_failing_;
+    }
+    if (untold == 0 || !sdk::log_enabled(logger_, sdk::LogLevel::kError)) {
+      return;
+    }
+    try {
+      sdk::log(logger_, sdk::LogLevel::kError,
+               "OTLP export to " + config_.target +
+                   " shut down while failing: " + std::to_string(untold) +
+                   " spans dropped since the failure was logged" +
+                   (attempts == 0 ? std::string()
+                                  : " (" + std::to_string(attempts) +
+                                        " failed attempts)"));
+    } catch (...) {
+    }
   }
 
   const otlp::OtlpGrpcConfig config_;
@@ -672,8 +804,14 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
   // Used by the exporting thread only.
   otlp::RequestEncoder encoder_;
 
-  // Lock order: mutex_ before stats_->mutex; neither is held while calling
-  // the logger or gRPC (which may run a completion callback inline).
+  // Lock order: mutex_ before stats_->mutex; health_mutex_ is taken alone.
+  // None is held while calling the logger or gRPC (which may run a
+  // completion callback inline).
+  std::mutex health_mutex_;
+  std::atomic<bool> failing_{false};   // written under health_mutex_
+  std::uint64_t failed_attempts_ = 0;  // since failing began
+  std::uint64_t spans_dropped_while_failing_ = 0;  // since failing began
+  std::uint64_t spans_dropped_reported_ = 0;       // of those, logged
   // Spans of requests accepted before delivery that then failed.
   std::atomic<std::uint64_t> failed_after_acceptance_{0};
   std::mutex mutex_;

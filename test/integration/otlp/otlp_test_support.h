@@ -42,6 +42,21 @@ inline std::unique_ptr<tools::Collector> start_collector(
   return std::move(collector).value();
 }
 
+// Starts a collector on loopback port `port`, e.g. one that an earlier
+// collector used: a collector restarted on the same port.
+inline std::unique_ptr<tools::Collector> start_collector_on(
+    int port, tools::CollectorOptions options = {},
+    tools::Collector::RequestHandler handler = nullptr) {
+  options.listen = "127.0.0.1:" + std::to_string(port);
+  auto collector =
+      tools::Collector::start(std::move(options), std::move(handler));
+  REQUIRE(collector.has_value());
+  return std::move(collector).value();
+}
+
+// A loopback port that was just free: a collector bound it and stopped.
+inline int unused_port() { return start_collector()->port(); }
+
 struct ExporterUnderTest {
   FakeEnvironment environment;
   std::shared_ptr<FakeLogger> logger = std::make_shared<FakeLogger>();

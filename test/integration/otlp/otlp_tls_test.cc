@@ -171,3 +171,61 @@ TEST_CASE("a TLS handshake that fails delivers nothing and counts the drop",
     CHECK(collector->stats().requests == 0);
   }
 }
+
+TEST_CASE("a TLS failure is logged once as such and the recovery once",
+          "[otlp][grpc][tls][diagnostics][no_tsan]") {
+  const Certificates& c = certificates();
+  SECTION("a TLS client and a plaintext collector, which then turns TLS") {
+    auto plaintext = weft::testing::start_collector();
+    const int port = plaintext->port();
+    ExporterUnderTest under_test("https://127.0.0.1:" + std::to_string(port),
+                                 [&](OtlpGrpcExporterOptions& o) {
+                                   o.certificate_file = c.ca;
+                                   o.timeout = 300ms;
+                                 });
+    weft::testing::TestProvider provider;
+    for (int i = 0; i < 2; ++i) {
+      auto spans = weft::testing::record_varied_spans(provider);
+      CHECK(under_test.exporter->export_spans(spans) == ExportResult::kFailure);
+    }
+    CHECK(under_test.logger->size() == 1);
+    CHECK(under_test.logger->count_containing(
+              {"is failing: TLS failure (certificate or handshake), the "
+               "collector does not speak TLS",
+               "UNAVAILABLE", "wrong version number"}) == 1);
+
+    plaintext.reset();
+    weft::tools::CollectorOptions options;
+    options.tls_certificate_file = c.server_certificate;
+    options.tls_key_file = c.server_key;
+    auto tls = weft::testing::start_collector_on(port, options);
+    bool delivered = false;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!delivered && std::chrono::steady_clock::now() < deadline) {
+      auto spans = weft::testing::record_varied_spans(provider);
+      delivered =
+          under_test.exporter->export_spans(spans) == ExportResult::kSuccess;
+    }
+    REQUIRE(delivered);
+    CHECK(under_test.logger->size() == 2);
+    CHECK(under_test.logger->count_containing(
+              {"is delivering again after", "spans were dropped"}) == 1);
+  }
+  SECTION("a collector certificate that the client's CA did not sign") {
+    auto collector = start_tls_collector(/*mutual=*/false);
+    // The system roots: they do not know the test CA.
+    ExporterUnderTest under_test(
+        "https://127.0.0.1:" + std::to_string(collector->port()),
+        [](OtlpGrpcExporterOptions& o) { o.timeout = 300ms; });
+    weft::testing::TestProvider provider;
+    for (int i = 0; i < 2; ++i) {
+      auto spans = weft::testing::record_varied_spans(provider);
+      CHECK(under_test.exporter->export_spans(spans) == ExportResult::kFailure);
+    }
+    CHECK(under_test.logger->size() == 1);
+    CHECK(under_test.logger->count_containing(
+              {"is failing: TLS failure (certificate or handshake), the "
+               "collector's certificate is not trusted",
+               "certificate verify failed"}) == 1);
+  }
+}

@@ -30,7 +30,7 @@ struct BatchOptions {
   std::chrono::milliseconds schedule_delay{5000};   // OTEL_BSP_SCHEDULE_DELAY
   std::chrono::milliseconds export_timeout{30000};  // OTEL_BSP_EXPORT_TIMEOUT
   std::uint32_t max_export_batch_size = 512;  // OTEL_BSP_MAX_EXPORT_BATCH_SIZE
-  std::shared_ptr<Logger> logger;             // null: silent
+  std::shared_ptr<Logger> logger;  // null: the SDK-wide logger (logger.h)
   // Where OTEL_BSP_* are read from; null means the process environment.
   const Environment* environment = nullptr;
 };

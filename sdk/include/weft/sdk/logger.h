@@ -1,10 +1,16 @@
-// Logger: the seam through which the SDK and exporters report problems (a
-// bad environment value, dropped spans, export failures).
+// Logger: the one channel through which the SDK and its exporters report
+// problems (a bad environment value, dropped spans, export failures).
 //
-// Silent by default: a null std::shared_ptr<Logger> logs nothing. Use
-// make_stderr_logger() or make_callback_logger() to see the messages.
+// Every component logs through log(logger, ...) with the logger of its
+// options; a null one (the default everywhere) means the SDK-wide logger.
+// The SDK-wide logger is the application's (set_logger) or, by default, one
+// that writes "weft: <level>: <message>" lines to stderr. OTEL_LOG_LEVEL
+// (`none`, `error`, `warn`, `info`, `debug`; default `warn`), read once from
+// the process environment, is the threshold of the SDK-wide channel; a
+// logger given in a component's options gets every message of that
+// component (make_stderr_logger(minimum) filters on its own).
 // Implementations must be thread-safe; the SDK never calls a logger while it
-// holds a lock.
+// holds a lock. Every function here is thread-safe.
 #pragma once
 
 #include <functional>
@@ -31,10 +37,25 @@ std::shared_ptr<Logger> make_stderr_logger(
 std::shared_ptr<Logger> make_callback_logger(
     std::function<void(LogLevel, std::string_view)> callback);
 
-// Logs through `logger` when it is not null.
-inline void log(const std::shared_ptr<Logger>& logger, LogLevel level,
-                std::string_view message) noexcept {
-  if (logger) logger->log(level, message);
+// Makes `logger` the SDK-wide logger (set it once, at start-up); null
+// restores the default (stderr). OTEL_LOG_LEVEL still filters what reaches
+// it.
+void set_logger(std::shared_ptr<Logger> logger) noexcept;
+
+// True when the SDK-wide channel writes messages at `level` (OTEL_LOG_LEVEL).
+// Cheap (one atomic load): check it before formatting a message.
+bool log_enabled(LogLevel level) noexcept;
+
+// True when log(logger, level, ...) would write: always for a component's
+// own logger, else as log_enabled(level).
+inline bool log_enabled(const std::shared_ptr<Logger>& logger,
+                        LogLevel level) noexcept {
+  return logger != nullptr || log_enabled(level);
 }
+
+// Logs through `logger`, or through the SDK-wide logger when `logger` is
+// null (subject to OTEL_LOG_LEVEL).
+void log(const std::shared_ptr<Logger>& logger, LogLevel level,
+         std::string_view message) noexcept;
 
 }  // namespace weft::sdk

@@ -35,7 +35,7 @@ struct TracerProviderOptions {
   SpanLimits limits;                    // OTEL_*_LIMIT
   std::shared_ptr<IdGenerator> id_generator;
   std::vector<std::unique_ptr<SpanProcessor>> processors;
-  std::shared_ptr<Logger> logger;  // null: silent
+  std::shared_ptr<Logger> logger;  // null: the SDK-wide logger (logger.h)
   // Where variables are read from; null means the process environment.
   const Environment* environment = nullptr;
   // The clock of span timestamps (tests inject a fake one).

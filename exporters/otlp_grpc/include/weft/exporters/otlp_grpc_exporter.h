@@ -10,6 +10,15 @@
 // environment over code over defaults; see the README). Failed exports are
 // retried per the OTLP specification within the export timeout; spans that
 // still cannot be delivered are dropped and counted with their reason.
+// Diagnostics: the first failure is logged once (error) with its reason
+// (the collector cannot be reached, TLS failed, the collector rejected the
+// export with a status code and message, or it did not answer in time);
+// later failures are only counted until a request is delivered again, which
+// is logged once (warning) with the failed attempts and dropped spans. While
+// requests wait for a retry and the channel is not connected, the exporter
+// watches it and retries as soon as it connects (gRPC reconnects at least
+// once a second), so delivery resumes within about a second of the
+// collector's return.
 //
 // Requests in flight (max_concurrent_exports, default 2) and queued
 // (max_queued_bytes, default 8 MiB): export_spans() encodes the batch and
@@ -97,7 +106,8 @@ struct OtlpGrpcExporterOptions {
   // waiting. An encoded span takes about a third of the memory of a
   // finished span in the batch processor's queue. 0: no queue. Code only.
   std::size_t max_queued_bytes = 8 << 20;
-  // Reports bad variables, failed exports and partial successes; null: silent.
+  // Reports bad variables, failed exports and partial successes; null: the
+  // SDK-wide logger (weft/sdk/logger.h).
   std::shared_ptr<sdk::Logger> logger;
   // Where variables are read from; null means the process environment.
   const sdk::Environment* environment = nullptr;
