@@ -165,7 +165,8 @@ const EnvironmentVariable kEnvironmentVariables[] = {
      "milliseconds a destroyed batch processor waits for its last export "
      "(exporters enforce their own per-export timeout)"},
     {"OTEL_BSP_MAX_QUEUE_SIZE", "2048",
-     "spans queued for export; more are dropped and counted"},
+     "spans queued for export; more are dropped and counted (memory is "
+     "taken as spans are queued, not up front)"},
     {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "512",
      "spans per export (at most the queue size)"},
     {"OTEL_LOG_LEVEL", "warn",
