@@ -3,8 +3,10 @@
 // this process after the exporter has sent requests (gRPC's threads and the
 // exporter's retry thread exist in the parent only). The child never calls
 // gRPC: its spans are dropped and counted with one warning, its flush and
-// shutdown return at once, and it exits; the parent goes on delivering. gRPC
-// (from Debian) is not TSan-instrumented: the case is tagged [no_tsan].
+// shutdown return at once, and it exits; the parent goes on delivering. The
+// same for an exporter made in a child whose parent had gRPC initialized but
+// no exporter at the fork (against `weft collect`, another process). gRPC
+// (from Debian) is not TSan-instrumented: the cases are tagged [no_tsan].
 #include <grpc/grpc.h>
 
 #include <catch2/catch.hpp>
