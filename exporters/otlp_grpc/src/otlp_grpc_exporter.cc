@@ -1,5 +1,6 @@
 #include "weft/exporters/otlp_grpc_exporter.h"
 
+#include <grpc/grpc.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/byte_buffer.h>
@@ -96,11 +97,58 @@ struct Request {
 // and said once in a warning; force_flush() and shutdown() return at once
 // (false when spans were dropped); its destructor leaves the gRPC objects and
 // the parent's requests alone (destroying them would wait for threads that
-// do not exist). A child whose parent had no exporter at the fork (none made
-// yet, or all destroyed) uses gRPC normally.
+// do not exist). The same holds in a child whose parent had gRPC
+// initialized at the fork without an exporter (one made and destroyed
+// before, or the application's own gRPC): gRPC's threads, timers included,
+// are gone, so a call's deadline never fires and the child would hang. Only
+// a child whose parent had gRPC uninitialized at the fork uses gRPC.
 //
-// Set in a forked child whose parent had an exporter at the fork.
+// gRPC's public fork API (grpc/fork.h: grpc_prefork() before fork(), then
+// grpc_postfork_parent() or grpc_postfork_child()) is deliberately not used.
+// Tried with Debian's 1.51.1 and GRPC_ENABLE_FORK_SUPPORT=1: with the
+// callback API used here, grpc_prefork() does nothing ("Other threads are
+// currently calling into gRPC", the callback queue's threads); with a
+// completion queue of the exporter's own it can deadlock inside
+// grpc_prefork() itself, for ever, in the parent's fork() (an executor
+// thread destroying a finished call waits for the fork to end; fixed in
+// gRPC 1.52 by grpc/grpc#31969), in 10 to 35 % of forks; with epoll1 the
+// parent also crashed (SIGSEGV in the poller) in 1 of 5 runs, and some
+// children's calls never completed. A child that calls gRPC while the
+// parent's gRPC is live (not prepared) shares its poller and connections
+// and made the parent's own calls fail; so a child here never calls gRPC.
+//
+// Set in a forked child whose parent had an exporter, or gRPC initialized,
+// at the fork.
 std::atomic<bool> g_grpc_left_in_parent{false};
+
+// Notes before every fork() whether gRPC is initialized, for the child.
+// Registered once, at start-up, so that it sees forks that follow any use of
+// gRPC; never destroyed. Reads and writes one flag on the forking thread.
+class GrpcInitializedAtFork final : private sdk::ForkParticipant {
+ public:
+  static void watch() noexcept {
+    static GrpcInitializedAtFork* const instance =
+        new (std::nothrow) GrpcInitializedAtFork;
+    (void)instance;
+  }
+
+ private:
+  GrpcInitializedAtFork() noexcept { sdk::add_fork_participant(*this); }
+  void before_fork() noexcept override {
+    initialized_ = grpc_is_initialized() != 0;
+  }
+  void after_fork_in_parent() noexcept override {}
+  void after_fork_in_child() noexcept override {
+    if (initialized_) {
+      g_grpc_left_in_parent.store(true, std::memory_order_relaxed);
+    }
+  }
+
+  bool initialized_ = false;
+};
+
+[[maybe_unused]] const bool g_grpc_watched =
+    (GrpcInitializedAtFork::watch(), true);
 
 class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
                                    private sdk::ForkParticipant {
@@ -353,10 +401,11 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
   }
 
   static constexpr char kForkedMessage[] =
-      "this process was forked from one that had an OTLP/gRPC exporter, and "
-      "gRPC cannot work in such a child: its spans are dropped and counted "
-      "(to export from forked processes, create the exporter in each child, "
-      "with none in the parent at fork())";
+      "this process was forked from one that had gRPC in use (an OTLP/gRPC "
+      "exporter, or gRPC initialized), and gRPC cannot work in such a child: "
+      "its spans are dropped and counted (to export from forked processes, "
+      "create the exporter in each child, with gRPC not in use in the parent "
+      "at fork())";
 
   bool shutting_down() {
     std::lock_guard<std::mutex> lock(mutex_);
