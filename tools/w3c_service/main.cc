@@ -30,6 +30,7 @@
 #include <string_view>
 #include <thread>
 
+#include "text.h"
 #include "weft/propagation.h"
 #include "weft/provider.h"
 #include "weft/sdk/sampler.h"
@@ -132,12 +133,10 @@ class Service {
 };
 
 std::optional<int> parse_port(const char* text) {
-  char* end = nullptr;
-  const long port = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0' || port < 0 || port > 65535) {
-    return std::nullopt;
-  }
-  return static_cast<int>(port);
+  const std::optional<std::uint16_t> port =
+      weft::sdk::parse_unsigned<std::uint16_t>(text);
+  if (!port) return std::nullopt;
+  return static_cast<int>(*port);
 }
 
 }  // namespace
