@@ -4,6 +4,9 @@
 
 #include <mutex>
 
+#include "weft/propagation.h"
+#include "weft/provider.h"
+
 namespace weft::sdk {
 
 // The participants, in a list that links through them (adding and removing
@@ -33,7 +36,19 @@ ForkParticipants& participants() noexcept {
 
 // The order of fork_handlers.h: taken first to last, released last to
 // first.
+// The API's global provider and propagator locks (order 0).
+void lock_api_globals() noexcept {
+  weft::detail::global_provider().mutex.lock();
+  weft::detail::global_propagator_slot().mutex.lock();
+}
+
+void unlock_api_globals() noexcept {
+  weft::detail::global_propagator_slot().mutex.unlock();
+  weft::detail::global_provider().mutex.unlock();
+}
+
 void prepare() noexcept {
+  lock_api_globals();
   ForkParticipants& list = participants();
   list.mutex.lock();
   list.each_reversed([](ForkParticipant& p) { p.before_fork(); });
@@ -49,6 +64,7 @@ void in_parent() noexcept {
   ForkParticipants& list = participants();
   list.each([](ForkParticipant& p) { p.after_fork_in_parent(); });
   list.mutex.unlock();
+  unlock_api_globals();
 }
 
 void in_child() noexcept {
@@ -62,6 +78,7 @@ void in_child() noexcept {
   ForkParticipants& list = participants();
   list.each([](ForkParticipant& p) { p.after_fork_in_child(); });
   list.mutex.unlock();
+  unlock_api_globals();
 }
 
 }  // namespace

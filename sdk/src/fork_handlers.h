@@ -7,6 +7,10 @@
 // would stay that way for good. So the handlers (pthread_atfork, registered
 // once) take the SDK's locks before the fork, in this order, and release
 // them on both sides after it:
+//   0. the API's globals: the global provider's lock, then the global
+//      propagator's (weft/provider.h, weft/propagation.h); first, because
+//      set_tracer_provider() may destroy the old provider under its lock,
+//      and a provider's processors leave the list of participants,
 //   1. the list of fork participants (weft/sdk/fork.h: the processors, the
 //      OTLP exporter),
 //   2. each participant's own locks, the one added last first (a processor

@@ -22,6 +22,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -34,6 +35,8 @@
 #include "fake_logger.h"
 #include "forked_child.h"
 #include "sharded_counter.h"
+#include "weft/propagation.h"
+#include "weft/provider.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/id_generator.h"
 #include "weft/sdk/simple_span_processor.h"
@@ -403,4 +406,56 @@ TEST_CASE(
   const std::optional<int> code = child.wait_exit(kChildDeadline);
   INFO(child.output());
   REQUIRE(code == 0);
+}
+
+TEST_CASE(
+    "a child forked while another thread replaces the global provider can "
+    "use the global provider and propagator",
+    "[fork][no_tsan]") {
+  // set_tracer_provider(nullptr) destroys the installed provider under the
+  // global provider's lock, and that provider's shutdown waits for an
+  // export held at the fake exporter's gate. fork() must wait for the lock:
+  // forked while it is held, the child would hang in its first tracer().
+  BatchedProvider installed;
+  installed.exporter->close_gate();
+  installed.spans(512, "held");  // a full batch, held in the exporter
+  REQUIRE(installed.exporter->wait_until(
+      [](FakeExporterState& s) { return s.exports_started == 1; }));
+  weft::set_tracer_provider(installed.provider);
+  installed.tracer.reset();
+  installed.provider.reset();  // the global slot holds the last reference
+  std::thread replacing([] { weft::set_tracer_provider(nullptr); });
+  // Wait until the replacing thread holds the lock (it cannot finish while
+  // the gate is closed).
+  std::mutex& global = weft::detail::global_provider().mutex;
+  const auto deadline = std::chrono::steady_clock::now() + kChildDeadline;
+  while (global.try_lock()) {
+    global.unlock();
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::yield();
+  }
+  // Opens the gate once fork() has had time to start waiting for the lock
+  // (without the wait, the child forks with the lock held and hangs). The
+  // delay only makes the race likely; the checks hold either way.
+  FakeExporterState& exporter = *installed.exporter;
+  std::thread opener([&exporter] {
+    std::this_thread::sleep_for(milliseconds(300));
+    exporter.open_gate();
+  });
+  ForkedChild child([](const ForkedChild& self) {
+    auto tracer = weft::tracer("weft.fork.child");
+    tracer->start_span("after-fork").end();
+    std::map<std::string, std::string> headers;
+    weft::inject_context(headers);  // the global propagator, no span
+    weft::set_tracer_provider(nullptr);
+    self.write_line("used the globals");
+    return headers.empty() ? 0 : 1;
+  });
+  opener.join();
+  replacing.join();
+  REQUIRE(child.started());
+  const std::optional<int> code = child.wait_exit(kChildDeadline);
+  INFO(child.output());
+  REQUIRE(code == 0);
+  CHECK(child.output().find("used the globals") != std::string::npos);
 }
