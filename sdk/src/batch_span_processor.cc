@@ -42,6 +42,9 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
                options.max_export_batch_size +
                    2 * BoundedQueue<SpanData>::kReclaimAtOnce,
                options.max_export_batch_size),
+        batch_(reserved<SpanBatch>(options.max_export_batch_size)),
+        sent_(reserved<std::vector<SpanData*>>(options.max_export_batch_size)),
+        left_(reserved<std::vector<SpanData*>>(options.max_export_batch_size)),
         worker_([this] { run(); }) {
     add_fork_participant(*this);
   }
@@ -257,14 +260,20 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
     return producers + 1 <= cpus_;
   }
 
+  // An empty vector with room for `size` elements (the worker's scratch
+  // vectors never grow while it exports).
+  template <class Vector>
+  static Vector reserved(std::size_t size) {
+    Vector vector;
+    vector.reserve(size);
+    return vector;
+  }
+
+  // The worker allocates nothing of its own: its scratch vectors are
+  // reserved before it starts (by the constructor, or by the fork handler
+  // in a child), so that a fork() never finds it inside malloc.
   void run() noexcept {
-    SpanBatch batch;
-    try {
-      batch.reserve(options_.max_export_batch_size);
-      sent_.reserve(options_.max_export_batch_size);
-      left_.reserve(options_.max_export_batch_size);
-    } catch (...) {
-    }
+    SpanBatch& batch = batch_;
     std::unique_lock<std::mutex> lock(mutex_);
     bool busy = false;  // did the last batch come soon after an export?
     bool spin = false;
@@ -486,6 +495,7 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
     new (&worker_) std::thread();
     new (&wake_) std::condition_variable();
     new (&flushed_) std::condition_variable();
+    new (&batch_) SpanBatch();
     new (&sent_) std::vector<SpanData*>();
     new (&left_) std::vector<SpanData*>();
     forgotten_at_fork_.fetch_add(queue_.forget_all(),
@@ -502,9 +512,12 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
         !shutdown_started_ && !stop_requested_ && !abandoned_at_fork_;
     if (running) {
       try {
+        batch_.reserve(options_.max_export_batch_size);
+        sent_.reserve(options_.max_export_batch_size);
+        left_.reserve(options_.max_export_batch_size);
         worker_ = std::thread([this] { run(); });
       } catch (...) {
-        running = false;  // no thread to be had: shut down, spans dropped
+        running = false;  // no memory or thread: shut down, spans dropped
       }
     }
     if (!running) {
@@ -580,6 +593,7 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
 
   // The worker's: the spans of the export in progress, and what the
   // exporter left of them (see hand_back).
+  SpanBatch batch_;
   std::vector<SpanData*> sent_;
   std::vector<SpanData*> left_;
   const unsigned cpus_ = std::max(1u, std::thread::hardware_concurrency());
