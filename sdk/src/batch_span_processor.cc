@@ -275,6 +275,8 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
   void run() noexcept {
     SpanBatch& batch = batch_;
     std::unique_lock<std::mutex> lock(mutex_);
+    worker_started_ = true;  // see before_fork
+    flushed_.notify_all();
     bool busy = false;  // did the last batch come soon after an export?
     bool spin = false;
     LastSeen last_seen = {};
@@ -473,13 +475,16 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
   // How long fork() waits for a call into the exporter to return.
   static constexpr std::chrono::seconds kForkWaitsForExporter{1};
 
-  // Takes mutex_ once no thread is inside the exporter (or after
-  // kForkWaitsForExporter): an exporter left half-way through a call would
-  // stay half-way in the child, its locks held for good.
+  // Takes mutex_ once no thread is inside the exporter and the worker has
+  // started (or after kForkWaitsForExporter): an exporter left half-way
+  // through a call would stay half-way in the child, its locks held for
+  // good, and so would a thread still starting (a sanitizer's thread
+  // registry, for one, is locked while a thread starts).
   void before_fork() noexcept override {
     std::unique_lock<std::mutex> lock(mutex_);
-    flushed_.wait_for(lock, kForkWaitsForExporter,
-                      [&] { return exporter_calls_ == 0; });
+    flushed_.wait_for(lock, kForkWaitsForExporter, [&] {
+      return exporter_calls_ == 0 && (worker_started_ || worker_exited_);
+    });
     lock.release();
   }
 
@@ -515,6 +520,7 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
         batch_.reserve(options_.max_export_batch_size);
         sent_.reserve(options_.max_export_batch_size);
         left_.reserve(options_.max_export_batch_size);
+        worker_started_ = false;
         worker_ = std::thread([this] { run(); });
       } catch (...) {
         running = false;  // no memory or thread: shut down, spans dropped
@@ -557,6 +563,7 @@ class BatchSpanProcessor final : public SpanProcessor, private ForkParticipant {
   std::uint64_t flush_requested_ = 0;
   std::uint64_t flush_completed_ = 0;
   bool stop_requested_ = false;
+  bool worker_started_ = false;  // run() has begun (before_fork waits)
   bool worker_exited_ = false;
   bool shutdown_started_ = false;
   bool shutdown_finished_ = false;
