@@ -55,9 +55,11 @@ void prepare() noexcept {
   fork_hooks::lock_graveyard();
   fork_hooks::lock_thread_slots();
   fork_hooks::lock_block_pool();
+  fork_hooks::lock_logger();
 }
 
 void in_parent() noexcept {
+  fork_hooks::unlock_logger();
   fork_hooks::unlock_block_pool();
   fork_hooks::unlock_thread_slots();
   fork_hooks::unlock_graveyard();
@@ -68,6 +70,7 @@ void in_parent() noexcept {
 }
 
 void in_child() noexcept {
+  fork_hooks::unlock_logger();
   fork_hooks::unlock_block_pool();
   fork_hooks::free_other_thread_slots();
   fork_hooks::unlock_thread_slots();

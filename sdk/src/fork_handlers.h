@@ -18,7 +18,9 @@
 //      from the exporter, which may need the exporter's lock to do so),
 //   3. the graveyard of orphaned provider states (tracer_provider.cc),
 //   4. the thread slots of the sharded counters (sharded_counter.cc),
-//   5. the block pool's shared list (block_pool.cc).
+//   5. the block pool's shared list (block_pool.cc),
+//   6. the SDK-wide logger's slot (logger.cc; held only to copy or swap the
+//      logger, so a leaf).
 // No SDK code takes an earlier lock of this list while holding a later one.
 // In the child they then repair what needs the threads that are gone:
 //   - the forking thread draws new random ids (its generator is reseeded;
@@ -52,6 +54,8 @@ void unlock_thread_slots() noexcept;      //
 void free_other_thread_slots() noexcept;  // child, slots locked
 void lock_block_pool() noexcept;          // block_pool.cc
 void unlock_block_pool() noexcept;        //
+void lock_logger() noexcept;              // logger.cc
+void unlock_logger() noexcept;            //
 void repair_clock_in_child() noexcept;    // tick_clock.cc
 void reseed_ids_in_child() noexcept;      // id_generator.cc
 }  // namespace fork_hooks

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "fork_handlers.h"
 #include "log_level.h"
 #include "weft/sdk/environment.h"
 
@@ -136,6 +137,7 @@ std::shared_ptr<Logger> make_callback_logger(
 }
 
 void set_logger(std::shared_ptr<Logger> logger) noexcept {
+  register_fork_handlers();  // the slot's lock is taken around fork()
   std::shared_ptr<Logger> previous;
   {
     std::lock_guard<std::mutex> lock(global_logger_mutex);
@@ -179,5 +181,14 @@ void read_log_level(const Environment& environment) noexcept {
     // Out of memory while reporting.
   }
 }
+
+namespace fork_hooks {
+
+// A fork() while another thread copies or swaps the logger would leave the
+// slot locked in the child, and its first message would hang.
+void lock_logger() noexcept { global_logger_mutex.lock(); }
+void unlock_logger() noexcept { global_logger_mutex.unlock(); }
+
+}  // namespace fork_hooks
 
 }  // namespace weft::sdk
