@@ -9,6 +9,7 @@
 
 #include "fork_handlers.h"
 #include "log_level.h"
+#include "weft/diagnostics.h"
 #include "weft/sdk/environment.h"
 
 namespace weft::sdk {
@@ -136,7 +137,14 @@ std::shared_ptr<Logger> make_callback_logger(
   return std::make_shared<CallbackLogger>(std::move(callback));
 }
 
+void route_api_diagnostics() noexcept {
+  weft::set_diagnostic_handler([](std::string_view message) noexcept {
+    log(nullptr, LogLevel::kWarning, message);
+  });
+}
+
 void set_logger(std::shared_ptr<Logger> logger) noexcept {
+  route_api_diagnostics();
   register_fork_handlers();  // the slot's lock is taken around fork()
   std::shared_ptr<Logger> previous;
   {

@@ -1,6 +1,17 @@
 // RecordingSpan: the SDK's span while it records. It is its own SpanData, so
 // that ending a span hands the very same allocation to the processors.
-// Internal to the SDK. One thread at a time (the Span handle's contract).
+// SpanHeader: the part of it the API's handles share (weft::SpanInterface:
+// the lock, the ended flag and the reference count), in front of it in the
+// same pool block.
+//
+// The header must outlive the RecordingSpan when a SpanRef is kept after the
+// span ended: an exporter may free the span data at any time after the end,
+// while a SpanRef still asks whether the span has ended. So the block holds
+// both; deleting the RecordingSpan gives up the SDK's reference to the
+// header, and the last reference returns the block to the pool.
+//
+// Internal to the SDK. RecordingSpan's recording calls are made one at a
+// time (SpanInterface's lock), before end().
 #pragma once
 
 #include <cstddef>
@@ -14,21 +25,16 @@
 
 namespace weft::sdk {
 
-class RecordingSpan final : public SpanData, public weft::SpanInterface {
+class RecordingSpan final : public SpanData {
  public:
   // `provider` outlives the span: see make_provider_state.
   RecordingSpan(ProviderState* provider,
                 const TracerIdentity* identity) noexcept;
 
-  // Spans live in the block pool: a batch worker frees them, the producing
-  // threads reuse the memory (see block_pool.h).
-  // The class is final: `size` is always sizeof(RecordingSpan).
-  static void* operator new(std::size_t, const std::nothrow_t&) noexcept {
-    return block_pool::allocate<sizeof(RecordingSpan)>();
-  }
-  static void operator delete(void* span, std::size_t) noexcept {
-    block_pool::release<sizeof(RecordingSpan)>(span);
-  }
+  // Spans live in the block pool, behind their SpanHeader: a batch worker
+  // frees them, the producing threads reuse the memory (see block_pool.h).
+  static void* operator new(std::size_t, const std::nothrow_t&) noexcept;
+  static void operator delete(void* span, std::size_t) noexcept;
 
   // Fills the span at start: ids, name, kind, time, attributes and links,
   // within the limits.
@@ -36,17 +42,14 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
              std::string_view name, const StartSpanOptions& options,
              Attributes attributes) noexcept;
 
-  void set_attribute(std::string_view key,
-                     const AttributeView& value) noexcept override;
+  void set_attribute(std::string_view key, const AttributeView& value) noexcept;
   void add_event(std::string_view name, std::optional<Timestamp> timestamp,
-                 Attributes attributes) noexcept override;
-  void add_link(const SpanContext& context,
-                Attributes attributes) noexcept override;
-  void add_link(const Link& link) noexcept override;
-  void set_status(StatusCode code,
-                  std::string_view description) noexcept override;
-  void update_name(std::string_view name) noexcept override;
-  void end(std::optional<Timestamp> end_time) noexcept override;
+                 Attributes attributes) noexcept;
+  void add_link(const SpanContext& context, Attributes attributes) noexcept;
+  void add_link(const Link& link) noexcept;
+  void set_status(StatusCode code, std::string_view description) noexcept;
+  void update_name(std::string_view name) noexcept;
+  void end(std::optional<Timestamp> end_time) noexcept;
 
   // Heap bytes the span holds beyond its own object (for tests).
   std::size_t heap_bytes() const noexcept;
@@ -108,5 +111,71 @@ class RecordingSpan final : public SpanData, public weft::SpanInterface {
   std::uint32_t links_evicted_ = 0;
   bool drop_logged_ = false;
 };
+
+class SpanHeader final : public weft::SpanInterface {
+ public:
+  // The header in front of `span`.
+  static SpanHeader* of(RecordingSpan* span) noexcept {
+    return reinterpret_cast<SpanHeader*>(reinterpret_cast<char*>(span) - kSize);
+  }
+
+  // Bytes reserved in front of the RecordingSpan.
+  static constexpr std::size_t kSize = 16;
+  // The pool block of a span and its header.
+  static constexpr std::size_t kBlockSize = kSize + sizeof(RecordingSpan);
+
+ protected:
+  void do_set_attribute(std::string_view key,
+                        const AttributeView& value) noexcept override {
+    span().set_attribute(key, value);
+  }
+  void do_add_event(std::string_view name, std::optional<Timestamp> timestamp,
+                    Attributes attributes) noexcept override {
+    span().add_event(name, timestamp, attributes);
+  }
+  void do_add_link(const SpanContext& context,
+                   Attributes attributes) noexcept override {
+    span().add_link(context, attributes);
+  }
+  void do_add_link(const Link& link) noexcept override {
+    span().add_link(link);
+  }
+  void do_set_status(StatusCode code,
+                     std::string_view description) noexcept override {
+    span().set_status(code, description);
+  }
+  void do_update_name(std::string_view name) noexcept override {
+    span().update_name(name);
+  }
+  void do_end(std::optional<Timestamp> end_time) noexcept override {
+    span().end(end_time);  // may free the span, and then this header
+  }
+  void reclaim() noexcept override {
+    this->~SpanHeader();
+    block_pool::release<kBlockSize>(this);
+  }
+
+ private:
+  RecordingSpan& span() noexcept {
+    return *std::launder(reinterpret_cast<RecordingSpan*>(
+        reinterpret_cast<char*>(this) + kSize));
+  }
+};
+
+static_assert(sizeof(SpanHeader) <= SpanHeader::kSize &&
+                  SpanHeader::kSize % alignof(RecordingSpan) == 0,
+              "the RecordingSpan follows its header in the block");
+
+inline void* RecordingSpan::operator new(std::size_t,
+                                         const std::nothrow_t&) noexcept {
+  void* block = block_pool::allocate<SpanHeader::kBlockSize>();
+  if (block == nullptr) return nullptr;
+  new (block) SpanHeader;
+  return static_cast<char*>(block) + SpanHeader::kSize;
+}
+
+inline void RecordingSpan::operator delete(void* span, std::size_t) noexcept {
+  SpanHeader::of(static_cast<RecordingSpan*>(span))->release();
+}
 
 }  // namespace weft::sdk

@@ -10,6 +10,7 @@
 
 #include "deadline.h"
 #include "fork_handlers.h"
+#include "log_level.h"
 #include "provider_state.h"
 #include "recording_span.h"
 #include "weft/noop.h"
@@ -79,7 +80,7 @@ class SdkTracer final : public weft::Tracer {
     for (const auto& processor : provider_->processors) {
       processor->on_start(*span);
     }
-    return Span(span, std::move(context));
+    return Span(SpanHeader::of(span), std::move(context));
   }
 
  private:
@@ -366,6 +367,7 @@ Expected<std::shared_ptr<TracerProvider>> make_tracer_provider(
                    "TracerProviderOptions::processors holds a null processor"};
     }
   }
+  route_api_diagnostics();
   auto state = make_provider_state(std::move(config).value());
   state->processors = std::move(options.processors);
   return std::make_shared<TracerProvider>(std::move(state));

@@ -22,7 +22,7 @@ using weft::TraceFlags;
 using weft::testing::make_context;
 using weft::testing::TestProvider;
 
-const SpanContext& current() { return Context::current().span_context(); }
+SpanContext current() { return Context::current().span_context(); }
 
 }  // namespace
 

@@ -509,9 +509,10 @@ inline Context TraceContextPropagator::do_extract(
     carrier.get_all(kTraceparent, on_traceparent);
     if (count != 1 || !parsed) return base;
     TraceState state = combine_trace_state(carrier);
-    if (!state.empty())
-      return Context(parsed->with_trace_state(std::move(state)));
-    return Context(std::move(*parsed));
+    if (!state.empty()) {
+      return base.with_span_context(parsed->with_trace_state(std::move(state)));
+    }
+    return base.with_span_context(std::move(*parsed));
   } catch (...) {
     return base;
   }

@@ -70,7 +70,7 @@ struct StartSpanOptions {
       case ParentSource::kCurrent:
         break;
     }
-    return Context::current().span_context();
+    return Scope::current_context().span_context();
   }
 
   // Options with every default, shared by the calls that pass none.
