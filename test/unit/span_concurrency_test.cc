@@ -1,0 +1,139 @@
+// Tests that every operation on one span is safe from several threads at
+// once, including its end, and that references used while another thread
+// ends the span never reach freed memory. Meant for the TSan and ASan runs
+// as much as for the plain one.
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fake_id_generator.h"
+#include "test_provider.h"
+#include "weft/context.h"
+#include "weft/span.h"
+
+namespace {
+
+using weft::testing::make_context;
+using weft::testing::TestProvider;
+
+// Starts every thread at once, so that their calls overlap.
+struct StartLine {
+  explicit StartLine(int threads) : waiting(threads) {}
+  void arrive_and_wait() {
+    waiting.fetch_sub(1);
+    while (waiting.load() > 0) std::this_thread::yield();
+  }
+  std::atomic<int> waiting;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "four threads record on one span while a fifth ends it, and the span is "
+    "exported once and intact",
+    "[span][concurrency]") {
+  weft::sdk::TracerProviderOptions options;
+  options.limits.event_count = 100000;
+  options.limits.attribute_count = 100000;
+  options.limits.link_count = 100000;
+  TestProvider test(std::move(options));
+  constexpr int kCallsPerThread = 2000;
+  auto job = test.tracer->start_span("job");
+  const weft::SpanRef shared = job;  // a counted reference, copied per thread
+  StartLine start(5);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t, ref = shared] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kCallsPerThread; ++i) {
+        const std::string key =
+            "t" + std::to_string(t) + "." + std::to_string(i % 50);
+        switch (i % 4) {
+          case 0:
+            ref.add_event("event", {{"thread", t}, {"index", i}});
+            break;
+          case 1:
+            ref.set_attribute(key, i);
+            break;
+          case 2:
+            ref.add_link(make_context(t + 1, static_cast<std::uint64_t>(i + 1)),
+                         {{"thread", t}});
+            break;
+          default:
+            // Through the owning handle, shared by reference.
+            job.add_event("through handle", {{"thread", t}});
+            break;
+        }
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    start.arrive_and_wait();
+    for (int i = 0; i < 100; ++i) std::this_thread::yield();
+    shared.end();
+  });
+  for (auto& thread : threads) thread.join();
+  CHECK_FALSE(job.is_recording());
+  job.add_event("after the end");  // ignored
+
+  const auto data = test.take_one();
+  CHECK(data->name == "job");
+  // Every event that made it in is whole: its attributes belong to it.
+  for (const auto& event : data->events) {
+    CHECK(event.name != "after the end");
+    REQUIRE_FALSE(event.attributes.empty());
+    const auto thread =
+        weft::testing::attribute_as<std::int64_t>(event.attributes, "thread");
+    REQUIRE(thread.has_value());
+    CHECK(*thread >= 0);
+    CHECK(*thread < 4);
+  }
+  for (const auto& link : data->links) {
+    CHECK(link.trace_id.is_valid());
+    CHECK(link.attributes.size() == 1);
+  }
+  CHECK(data->events.size() <= 4u * kCallsPerThread / 2);
+}
+
+TEST_CASE(
+    "references used on other threads while a span ends and its data is "
+    "freed never touch freed memory",
+    "[span][concurrency]") {
+  TestProvider test;
+  for (int round = 0; round < 50; ++round) {
+    weft::SpanRef ref;
+    std::atomic<bool> go{false};
+    std::thread user;
+    {
+      weft::ScopedSpan span = test.tracer->start_scoped_span("round");
+      ref = weft::current_span();
+      user = std::thread([&go, copy = ref] {
+        while (!go.load()) std::this_thread::yield();
+        for (int i = 0; i < 200; ++i) {
+          copy.add_event("work", {{"i", i}});
+          copy.set_attribute("last", i);
+          (void)copy.is_recording();
+        }
+      });
+      go.store(true);
+    }                 // the span ends here, while `user` may still be recording
+    test.take_all();  // frees the exported span data
+    user.join();
+    CHECK_FALSE(ref.is_recording());
+    ref.add_event("late");
+  }
+  CHECK(test.take_all().empty());
+}
+
+TEST_CASE("a span ended through a SpanRef on another thread is exported once",
+          "[span][concurrency]") {
+  TestProvider test;
+  auto span = test.tracer->start_span("ended elsewhere");
+  std::thread other([ref = weft::SpanRef(span)] { ref.end(); });
+  other.join();
+  CHECK_FALSE(span.is_recording());
+  span.end();  // the handle's end and destruction add nothing
+  CHECK(test.take_all().size() == 1);
+}
