@@ -6,6 +6,8 @@
 //   - a parsed state has 1-32 members with valid, unique keys and valid values,
 //     and its canonical header parses to itself;
 //   - set() of a new member keeps the state valid and puts it first;
+//   - a repeated key keeps its first member: a valid input followed by ','
+//     and itself again parses to the same state;
 //   - several headers combine to the parse of their ','-joined text (when
 //     within the propagator's input bound), and a single header to its parse.
 // Run by test/fuzz/run; see that script for the time budget.
@@ -60,6 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     check(header.substr(0, 9) == "weft=fuzz" &&
           (header.size() == 9 || header[9] == ','));
     check(updated.get("weft") == std::optional<std::string_view>("fuzz"));
+    std::string twice(input);
+    twice.append(1, ',').append(input);
+    check(weft::TraceState::parse(twice) == whole);
   }
 
   // Several headers: one per line.

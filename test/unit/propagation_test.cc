@@ -197,6 +197,10 @@ TEST_CASE("several tracestate headers are combined in order", "[propagation]") {
   };
   const std::string k256(256, 'z');
   const std::string k257(257, 'z');
+  std::string m32 = "k1=1";  // 32 distinct members
+  for (int i = 2; i <= 32; ++i) {
+    m32 += ",k" + std::to_string(i) + "=" + std::to_string(i);
+  }
   const Row row = GENERATE_COPY(values<Row>({
       {__LINE__,
        {"foo=1,bar=2", "rojo=1,congo=2", "baz=3"},
@@ -206,17 +210,31 @@ TEST_CASE("several tracestate headers are combined in order", "[propagation]") {
       {__LINE__, {"foo=1", ""}, "foo=1"},
       {__LINE__, {"", "foo=1"}, "foo=1"},
       {__LINE__, {" , ", "foo=1", "\t"}, "foo=1"},
-      // Duplicates across headers discard the whole list.
-      {__LINE__, {"foo=1", "foo=1"}, ""},
-      {__LINE__, {"foo=1", "foo=2"}, ""},
-      {__LINE__, {"foo=1,bar=2", "baz=3,foo=4"}, ""},
+      // A key repeated across headers keeps its first member, and the others
+      // stay.
+      {__LINE__, {"foo=1", "foo=1"}, "foo=1"},
+      {__LINE__, {"foo=1", "foo=2"}, "foo=1"},
+      {__LINE__, {"foo=1,bar=2", "baz=3,foo=4"}, "foo=1,bar=2,baz=3"},
+      {__LINE__, {"foo=1,foo=2", "bar=3,foo=4"}, "foo=1,bar=3"},
+      {__LINE__, {"", "foo=1", "foo=2"}, "foo=1"},
+      // ... and does not count toward the 32; a 33rd distinct key does.
+      {__LINE__, {m32, "k1=x"}, m32},
+      {__LINE__, {m32, m32}, m32},
+      {__LINE__, {m32 + ",k1=x", "k2=y"}, m32},
+      {__LINE__, {m32, "k1=x,k33=33"}, ""},
+      // A repeated key with an invalid value is still an invalid member.
+      {__LINE__, {"foo=1", "foo=a\tb"}, ""},
       // An invalid header anywhere discards the whole list.
       {__LINE__, {"FOO=1", "bar=2"}, ""},
       {__LINE__, {"foo=1", "bar=2", "BAZ=3"}, ""},
       {__LINE__, {"foo=1", k257 + "=1"}, ""},
       {__LINE__, {"foo=1", k256 + "=1"}, "foo=1," + k256 + "=1"},
-      {__LINE__, {"foo=1", std::string(242, 't') + "@v=1"}, ""},
-      {__LINE__, {"foo=1", "t@" + std::string(15, 'v') + "=1"}, ""},
+      // Level 2 keys: '@' anywhere after the first character.
+      {__LINE__,
+       {"foo=1", std::string(242, 't') + "@v=1"},
+       "foo=1," + std::string(242, 't') + "@v=1"},
+      {__LINE__, {"foo@=1", "a@b@c=2"}, "foo@=1,a@b@c=2"},
+      {__LINE__, {"foo=1", "@foo=1"}, ""},
       // The harness's member count rows: 32 across four headers, then 33.
       {__LINE__,
        {"bar01=01,bar02=02,bar03=03,bar04=04,bar05=05,bar06=06,bar07=07,"
@@ -255,7 +273,7 @@ TEST_CASE("several tracestate headers are combined in order", "[propagation]") {
 TEST_CASE("an invalid tracestate does not affect the traceparent",
           "[propagation]") {
   const weft::Context context =
-      extract({{"traceparent", kTraceparent}, {"tracestate", "foo=1,foo=2"}});
+      extract({{"traceparent", kTraceparent}, {"tracestate", "foo=1,Bar=2"}});
   CHECK(context.span_context().span_id().to_hex() == kSpanId);
   CHECK(context.span_context().trace_state().empty());
 }

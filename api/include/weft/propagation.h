@@ -326,14 +326,16 @@ class TextMapPropagator {
                              const Context& base) const noexcept = 0;
 };
 
-// W3C Trace Context (Level 1, plus Level 2's random flag).
+// W3C Trace Context (Level 1, plus Level 2's random flag and tracestate key
+// grammar).
 //
 // inject writes `traceparent` (version 00, lowercase) and `tracestate` when
 // it is not empty. extract accepts exactly one `traceparent` value (spaces and
 // tabs around it are HTTP's optional whitespace); zero, two or an invalid one
 // leave `base` unchanged, and then tracestate is not read. Several tracestate
-// values are combined in order, as one list; an invalid list, or values
-// longer than kMaxTraceStateInput altogether, yield an empty tracestate.
+// values are combined in order, as one list, in which a repeated key keeps
+// its first member (TraceState::parse); an invalid list, or values longer
+// than kMaxTraceStateInput altogether, yield an empty tracestate.
 class TraceContextPropagator final : public TextMapPropagator {
  public:
   static constexpr std::string_view kTraceparent = "traceparent";

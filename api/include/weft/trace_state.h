@@ -2,8 +2,9 @@
 // header.
 //
 // Immutable and validated: a TraceState only ever holds a list that satisfies
-// the W3C Trace Context grammar (at most 32 members, unique valid keys, valid
-// values). Parsing invalid input yields an empty state, never an exception.
+// the W3C Trace Context grammar (the key grammar of Level 2; at most 32
+// members, unique valid keys, valid values). Parsing invalid input yields an
+// empty state, never an exception; a repeated key keeps its first member.
 // Copies share one immutable buffer, so a TraceState is cheap to copy and safe
 // to read from any number of threads.
 #pragma once
@@ -26,11 +27,17 @@ class TraceState {
 
   // Parses a `tracestate` header value (or several header values joined with
   // ','). Optional spaces and tabs around members are allowed and empty
-  // members are skipped. Any invalid member, a duplicate key or more than 32
-  // members discards the whole list: the result is empty.
+  // members are skipped. A member whose key is already in the list is dropped
+  // (the first one is kept: W3C lets vendors discard duplicates), and does not
+  // count toward the 32. Any invalid member, or more than 32 distinct keys,
+  // discards the whole list: the result is empty.
   static TraceState parse(std::string_view header) noexcept;
 
-  // W3C key grammar: simple-key, or tenant-id@system-id.
+  // W3C key grammar (Trace Context Level 2):
+  //   key = ( lcalpha / DIGIT ) 0*255 ( keychar )
+  //   keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
+  // so 1-256 characters, and '@' anywhere but first (`foo@`, `a@b@c` are
+  // keys; Level 1's tenant-id@system-id form and its 241/14 limits are gone).
   static bool is_valid_key(std::string_view key) noexcept;
   // W3C value grammar: 1-256 printable ASCII characters other than ',' and
   // '=', not ending in a space.
@@ -90,7 +97,7 @@ constexpr bool is_lower_alpha(char c) noexcept { return c >= 'a' && c <= 'z'; }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool is_key_char(char c) noexcept {
   return is_lower_alpha(c) || is_digit(c) || c == '_' || c == '-' || c == '*' ||
-         c == '/';
+         c == '/' || c == '@';
 }
 constexpr bool is_optional_whitespace(char c) noexcept {
   return c == ' ' || c == '\t';
@@ -106,30 +113,10 @@ inline std::string_view trim_optional_whitespace(std::string_view s) noexcept {
 
 inline bool TraceState::is_valid_key(std::string_view key) noexcept {
   if (key.empty() || key.size() > kMaxKeySize) return false;
-  const std::size_t at = key.find('@');
-  if (at == std::string_view::npos) {
-    if (!detail::is_lower_alpha(key[0])) return false;
-    for (char c : key) {
-      if (!detail::is_key_char(c)) return false;
-    }
-    return true;
-  }
-  // tenant-id "@" system-id: tenant 1-241 characters starting with a letter
-  // or digit, system 1-14 characters starting with a letter.
-  const std::string_view tenant = key.substr(0, at);
-  const std::string_view system = key.substr(at + 1);
-  if (tenant.empty() || tenant.size() > 241 || system.empty() ||
-      system.size() > 14) {
+  if (!detail::is_lower_alpha(key[0]) && !detail::is_digit(key[0])) {
     return false;
   }
-  if (!detail::is_lower_alpha(tenant[0]) && !detail::is_digit(tenant[0])) {
-    return false;
-  }
-  if (!detail::is_lower_alpha(system[0])) return false;
-  for (char c : tenant) {
-    if (!detail::is_key_char(c)) return false;
-  }
-  for (char c : system) {
+  for (char c : key) {
     if (!detail::is_key_char(c)) return false;
   }
   return true;
@@ -159,16 +146,20 @@ inline TraceState TraceState::parse(std::string_view header) noexcept {
         detail::trim_optional_whitespace(header.substr(0, comma));
     if (!member.empty()) {
       const std::size_t equals = member.find('=');
-      if (equals == std::string_view::npos || count == kMaxMembers) return {};
+      if (equals == std::string_view::npos) return {};
       const std::string_view key = member.substr(0, equals);
       const std::string_view value = member.substr(equals + 1);
       if (!is_valid_key(key) || !is_valid_value(value)) return {};
-      for (std::size_t i = 0; i < count; ++i) {
-        if (std::string_view(found[i].key, found[i].key_size) == key) return {};
+      bool repeated = false;
+      for (std::size_t i = 0; i < count && !repeated; ++i) {
+        repeated = std::string_view(found[i].key, found[i].key_size) == key;
       }
-      found[count] = {key.data(), key.size(), value.data(), value.size()};
-      total += member.size() + 1;
-      ++count;
+      if (!repeated) {
+        if (count == kMaxMembers) return {};
+        found[count] = {key.data(), key.size(), value.data(), value.size()};
+        total += member.size() + 1;
+        ++count;
+      }
     }
     if (comma == std::string_view::npos) break;
     header.remove_prefix(comma + 1);
