@@ -75,16 +75,16 @@ struct StartSpanOptions {
   StartSpanOptions& with_borrowed_links(std::vector<Link>&&) = delete;
   template <std::size_t N>
   StartSpanOptions& with_borrowed_links(std::array<Link, N>&&) = delete;
-  StartSpanOptions& with_start_time(Timestamp t) {
-    start_time = t;
-    return *this;
-  }
-
   // The links offered at start (samplers see them all; spans keep the
   // recordable ones, up to the link limit). The SDK copies what it keeps.
   ArrayView<Link> links() const noexcept {
     if (owned_links_.empty()) return borrowed_links_;
     return ArrayView<Link>(owned_links_);
+  }
+
+  StartSpanOptions& with_start_time(Timestamp t) {
+    start_time = t;
+    return *this;
   }
 
   // The parent context these options select (invalid for a new trace).
