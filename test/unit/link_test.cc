@@ -140,6 +140,35 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "a raw Link to an invalid context with attributes is exported with "
+    "all-zero ids (OpenTelemetry's rule), where make_link gives no link",
+    "[link]") {
+  TestProvider test;
+  const SpanContext missing = extracted_from_bare_message();
+  auto span = test.tracer->start_span(
+      "consume",
+      StartSpanOptions().with_links(
+          {Link{missing, {{"messaging.message_id", std::string("m-1")}}},
+           weft::make_link(missing, weft::relationship::kConsumedFrom,
+                           {{"messaging.message_id", std::string("m-2")}})}));
+  span.add_link(Link{missing, {{"messaging.message_id", std::string("m-3")}}});
+  span.add_link(
+      weft::make_link(missing, weft::relationship::kConsumedFrom,
+                      {{"messaging.message_id", std::string("m-4")}}));
+  span.end();
+
+  const auto data = test.take_one();
+  REQUIRE(data->links.size() == 2);
+  for (const auto& link : data->links) {
+    CHECK_FALSE(link.trace_id.is_valid());
+    CHECK_FALSE(link.span_id.is_valid());
+    CHECK(weft::testing::keys_of(link.attributes) ==
+          std::vector<std::string>{"messaging.message_id"});
+  }
+  CHECK(data->dropped_links_count == 0);
+}
+
+TEST_CASE(
     "of a batch whose messages did and did not carry a traceparent, only the "
     "carried contexts become links",
     "[link]") {
