@@ -99,7 +99,8 @@ void BatchProcessor::process_batch(std::vector<BatchItem> items,
   }
 
   ScopedSpan batch = tracer_.start_scoped_span(
-      "process-batch", StartSpanOptions().as_root().with_links(links));
+      "process-batch",
+      StartSpanOptions().as_root().with_links(std::move(links)));
   batch->set_attribute("batch.size", items.size());
   batch->set_attribute("batch.item_ids", item_ids);
   batch->set_attribute("batch.flush_reason", reason);

@@ -77,12 +77,11 @@ std::vector<FanOutFanInProcessor::WorkerResult> FanOutFanInProcessor::fan_out(
 FanOutFanInProcessor::WorkerResult FanOutFanInProcessor::worker_process(
     const Chunk& chunk, const SpanContext& request_context) {
   // This worker was triggered by the original request.
-  const Link request_link =
-      make_link(request_context, relationship::kTriggeredBy,
-                {{"link.description", "Worker spawned from fan-out request"}});
   ScopedSpan worker_span = tracer_.start_scoped_span(
       "worker-process",
-      StartSpanOptions().with_links(ArrayView<Link>(&request_link, 1)));
+      StartSpanOptions().with_links({make_link(
+          request_context, relationship::kTriggeredBy,
+          {{"link.description", "Worker spawned from fan-out request"}})}));
   worker_span->set_attribute("worker.chunk_id", chunk.chunk_id);
   worker_span->set_attribute("worker.item_count", chunk.items.size());
 
@@ -111,7 +110,7 @@ FanOutResult FanOutFanInProcessor::fan_in(
   }
 
   ScopedSpan aggregator = tracer_.start_scoped_span(
-      "aggregate-results", StartSpanOptions().with_links(links));
+      "aggregate-results", StartSpanOptions().with_links(std::move(links)));
   aggregator->set_attribute("aggregation.num_workers", worker_results.size());
 
   FanOutResult combined;

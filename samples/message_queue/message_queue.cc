@@ -133,7 +133,7 @@ void MessageConsumer::process_messages(
         "consume-message-batch", StartSpanOptions()
                                      .as_root()
                                      .with_kind(SpanKind::kConsumer)
-                                     .with_links(links));
+                                     .with_borrowed_links(links));
     batch->set_attribute("messaging.batch_size", end - first);
     batch->set_attribute("messaging.operation", "receive");
     batch->set_attribute("messaging.linked_producers", links.size());

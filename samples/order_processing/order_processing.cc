@@ -101,7 +101,8 @@ void OrderProcessor::process_order_batch(std::vector<Order> orders) {
   }
 
   ScopedSpan batch = tracer_.start_scoped_span(
-      "process-order-batch", StartSpanOptions().as_root().with_links(links));
+      "process-order-batch",
+      StartSpanOptions().as_root().with_links(std::move(links)));
   batch->set_attribute("batch.size", orders.size());
   batch->set_attribute("batch.order_ids", order_ids);
   const SpanContext batch_context = batch.context();
@@ -150,7 +151,7 @@ OrderProcessor::WorkerResult OrderProcessor::process_single_order(
                               {{"order.id", order.order_id}}));
   }
   ScopedSpan span = tracer_.start_scoped_span(
-      "process-order-worker", StartSpanOptions().with_links(links));
+      "process-order-worker", StartSpanOptions().with_links(std::move(links)));
   span->set_attribute("order.id", order.order_id);
   span->set_attribute("order.item_count", order.items.size());
 
@@ -184,7 +185,7 @@ std::size_t OrderProcessor::process_item_with_retry(
     }
     ScopedSpan span = tracer_.start_scoped_span(
         "process-item-attempt-" + std::to_string(attempt + 1),
-        StartSpanOptions().with_links(links));
+        StartSpanOptions().with_links(std::move(links)));
     span->set_attribute("item.id", item.id);
     span->set_attribute("item.sku", item.sku);
     span->set_attribute("retry.attempt", attempt + 1);
@@ -226,7 +227,8 @@ void OrderProcessor::fan_in_results(
   }
 
   ScopedSpan span = tracer_.start_scoped_span(
-      "aggregate-order-results", StartSpanOptions().with_links(links));
+      "aggregate-order-results",
+      StartSpanOptions().with_links(std::move(links)));
   const std::size_t total_orders = worker_results.size();
   std::size_t successful = 0;
   for (const WorkerResult& result : worker_results) {

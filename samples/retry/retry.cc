@@ -52,7 +52,7 @@ RetryOutcome RetryableOperation::execute(const std::function<void()>& operation,
     const std::string span_name =
         std::string(operation_name) + "-attempt-" + std::to_string(attempt + 1);
     ScopedSpan span = tracer_.start_scoped_span(
-        span_name, StartSpanOptions().with_links(links));
+        span_name, StartSpanOptions().with_links(std::move(links)));
     const auto start = std::chrono::steady_clock::now();
     span->set_attribute("retry.attempt_number", attempt + 1);
     span->set_attribute("retry.max_attempts", max_attempts);

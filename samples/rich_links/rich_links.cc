@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "common/iso_time.h"
 #include "weft/traceparent.h"
@@ -20,6 +21,8 @@ std::string order_id(std::uint32_t index) {
 Link create_rich_span_link(const SpanContext& context,
                            std::string_view relationship,
                            const LinkMetadata& metadata, Timestamp created_at) {
+  // As make_link: nothing to link to, so no attributes to build either.
+  if (!context.is_valid()) return Link{};
   OwnedAttributes attributes = {
       {"link.description", metadata.description},
       {"link.created_at", iso_8601_utc(created_at)},
@@ -156,7 +159,7 @@ RichLinksResult run_rich_links(weft::Tracer& tracer,
     }
     ScopedSpan batch = tracer.start_scoped_span(
         "process-stored-orders",
-        StartSpanOptions().as_root().with_links(links));
+        StartSpanOptions().as_root().with_links(std::move(links)));
     batch->set_attribute("stored_context.count", stored.size());
   }
 
@@ -181,11 +184,10 @@ RichLinksResult run_rich_links(weft::Tracer& tracer,
     if (!validate_link_relationship(relationship)) {
       result.warnings.push_back("unknown relationship " + relationship);
     }
-    const Link link =
-        create_rich_span_link(payment_context, relationship, metadata);
     ScopedSpan refund = tracer.start_scoped_span(
         "refund-payment",
-        StartSpanOptions().as_root().with_links(ArrayView<Link>(&link, 1)));
+        StartSpanOptions().as_root().with_links(
+            {create_rich_span_link(payment_context, relationship, metadata)}));
     refund->set_attribute("payment.id", "PAY-0001");
   }
 
@@ -206,7 +208,8 @@ RichLinksResult run_rich_links(weft::Tracer& tracer,
       sources, relationship::kDerivedFrom, options.max_links, &warning);
   if (!warning.empty()) result.warnings.push_back(warning);
   ScopedSpan report = tracer.start_scoped_span(
-      "generate-report", StartSpanOptions().as_root().with_links(links));
+      "generate-report",
+      StartSpanOptions().as_root().with_borrowed_links(links));
   report->set_attribute("report.sources", sources.size());
   report->set_attribute("report.linked_sources", links.size());
   if (!warning.empty())

@@ -31,7 +31,8 @@ struct LinkMetadata {
 // A link whose attributes say why it exists: link.relationship,
 // link.description, link.created_at (ISO 8601, UTC), link.source.service,
 // link.source.operation, and when known link.correlation_id,
-// link.business.entity_type and link.business.entity_id.
+// link.business.entity_type and link.business.entity_id. For a context that
+// is not valid, the empty Link that spans ignore (as make_link).
 Link create_rich_span_link(const SpanContext& context,
                            std::string_view relationship,
                            const LinkMetadata& metadata,
@@ -49,7 +50,8 @@ const std::vector<RelationshipDefinition>& relationship_vocabulary();
 bool validate_link_relationship(std::string_view relationship);
 
 // One link per context with `relationship`, at most `max_links` of them (the
-// first ones). When truncating, `warning` says so.
+// first ones). When truncating, `warning` says so. A context that is not
+// valid gives the empty Link that spans ignore (make_link).
 std::vector<Link> create_bounded_links(const std::vector<SpanContext>& contexts,
                                        std::string_view relationship,
                                        std::size_t max_links,

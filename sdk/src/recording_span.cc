@@ -187,10 +187,13 @@ void RecordingSpan::begin(const SpanContext& context, const SpanContext& parent,
     start_time = provider_->config.clock()();
   }
 
+  // Links that are not recordable (Link::is_recordable) are skipped by
+  // append_link; sizing for them too only over-reserves.
+  const ArrayView<Link> offered_links = options.links();
   const std::size_t needed =
       span_name.size() +
       attributes_size(initial_attributes, limits.attribute_count) +
-      (options.links.empty() ? 0 : links_size(options.links, limits));
+      (offered_links.empty() ? 0 : links_size(offered_links, limits));
   if (needed > Arena::kInlineSize) arena.reserve(needed);
 
   name = arena.copy(span_name);
@@ -204,10 +207,10 @@ void RecordingSpan::begin(const SpanContext& context, const SpanContext& parent,
                     dropped_attributes_count, attribute.key, attribute.value);
     }
   }
-  if (!options.links.empty()) {
+  if (!offered_links.empty()) {
     links.reserve(
-        arena, std::min<std::size_t>(options.links.size(), limits.link_count));
-    for (const Link& link : options.links) {
+        arena, std::min<std::size_t>(offered_links.size(), limits.link_count));
+    for (const Link& link : offered_links) {
       append_link(link.context, link.attributes);
     }
   }

@@ -54,7 +54,7 @@ class SdkTracer final : public weft::Tracer {
                               : SamplingDecision::kDrop;
     } else {
       sampling = config.sampler()->should_sample(
-          {parent, trace_id, name, options.kind, attributes, options.links});
+          {parent, trace_id, name, options.kind, attributes, options.links()});
     }
     // The W3C random flag belongs to the trace id: children inherit it.
     TraceFlags flags =

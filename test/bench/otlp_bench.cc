@@ -54,8 +54,9 @@ RecordedSpans record_w3_spans() {
   }
   for (int i = 0; i < kSpansPerRequest; ++i) {
     tracer
-        ->start_span("batch.process",
-                     weft::StartSpanOptions().as_root().with_links(links))
+        ->start_span(
+            "batch.process",
+            weft::StartSpanOptions().as_root().with_borrowed_links(links))
         .end();
   }
   provider.value()->shutdown();

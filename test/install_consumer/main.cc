@@ -30,12 +30,10 @@ int main() {
   const weft::SpanContext remembered(
       *trace_id, *span_id, weft::TraceFlags(weft::TraceFlags::kSampled), {},
       /*is_remote=*/true);
-  const weft::Link links[] = {
-      weft::make_link(remembered, weft::relationship::kTriggeredBy)};
-
   auto tracer = weft::tracer("install_consumer", "1.0");
-  weft::Span span =
-      tracer->start_span("consume", weft::StartSpanOptions{}.with_links(links));
+  weft::Span span = tracer->start_span(
+      "consume", weft::StartSpanOptions{}.with_links({weft::make_link(
+                     remembered, weft::relationship::kTriggeredBy)}));
   if (!span.is_recording()) return 1;
   span.end();
 

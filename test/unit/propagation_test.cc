@@ -593,10 +593,10 @@ TEST_CASE(
   // Consumer thread: extract, then a linked root span and a child span.
   std::thread consumer([&] {
     const weft::Context context = weft::extract_context(headers);
-    const weft::Link links[] = {weft::make_link(
-        context.span_context(), weft::relationship::kConsumedFrom)};
-    tracer->start_span("consume",
-                       weft::StartSpanOptions{}.as_root().with_links(links));
+    tracer->start_span(
+        "consume",
+        weft::StartSpanOptions{}.as_root().with_links({weft::make_link(
+            context.span_context(), weft::relationship::kConsumedFrom)}));
     weft::Scope scope(context);
     tracer->start_span("continue");
   });

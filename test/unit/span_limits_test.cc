@@ -195,8 +195,8 @@ TEST_CASE(
                    {"e", std::int64_t(5)}}};
   const Link small{make_context(7, 2), {{"only", true}}};
   const Link links[] = {rich, small};
-  auto span =
-      test.tracer->start_span("s", StartSpanOptions().with_links(links));
+  auto span = test.tracer->start_span(
+      "s", StartSpanOptions().with_borrowed_links(links));
   span.add_link(make_context(7, 3), {{"x", 1}, {"y", 2}, {"z", 3}});
   span.end();
 
@@ -248,7 +248,8 @@ TEST_CASE(
   TestProvider test;
   SECTION("offered at start") {
     const Link links[] = {link};
-    test.tracer->start_span("s", StartSpanOptions().with_links(links)).end();
+    test.tracer->start_span("s", StartSpanOptions().with_borrowed_links(links))
+        .end();
   }
   SECTION("added after start as a Link") {
     auto span = test.tracer->start_span("s");

@@ -690,8 +690,8 @@ TEST_CASE(
   for (const auto& [key, value] : row.given) views.push_back({key, value});
   const weft::Link owned[] = {{make_context(3, 1), row.given}};
 
-  auto span =
-      test.tracer->start_span("s", StartSpanOptions().with_links(owned), views);
+  auto span = test.tracer->start_span(
+      "s", StartSpanOptions().with_borrowed_links(owned), views);
   span.add_event("e", views);
   span.add_link(make_context(3, 2), views);
   span.end();
@@ -743,9 +743,9 @@ TEST_CASE("link attributes of every type are stored as given", "[span]") {
                          {"ints", std::vector<std::int64_t>{1, 2}},
                          {"doubles", std::vector<double>{0.5}},
                          {"strings", strings}}};
-  auto span = test.tracer->start_span(
-      "s",
-      StartSpanOptions().with_links(weft::ArrayView<weft::Link>(&link, 1)));
+  auto span =
+      test.tracer->start_span("s", StartSpanOptions().with_borrowed_links(
+                                       weft::ArrayView<weft::Link>(&link, 1)));
   span.end();
   const auto data = test.take_one();
   REQUIRE(data->links.size() == 1);

@@ -3,7 +3,9 @@
 //
 // A Link owns its data, so an application can remember links (the batch
 // pattern) and offer the same ones to many spans; the SDK copies what it
-// keeps. Thread-compatible value type.
+// keeps. Build links with make_link: it gives nothing for a context that is
+// not valid (a message that arrived without `traceparent`), where a raw Link
+// follows OpenTelemetry's rule below. Thread-compatible value type.
 #pragma once
 
 #include <string>
@@ -19,8 +21,12 @@ struct Link {
   SpanContext context;
   OwnedAttributes attributes;
 
-  // OpenTelemetry rule: a link to an invalid context is still recorded when
-  // it carries attributes or a tracestate; otherwise it is ignored.
+  // Whether a span records this link. OpenTelemetry's rule, kept for a raw
+  // Link (and for Span::add_link(context, attributes)): a link to an invalid
+  // context is still recorded when it carries attributes or a tracestate, so
+  // `Link{invalid, {{"k", 1}}}` is exported with all-zero ids; a link with
+  // neither is ignored, and counted nowhere (it is not a drop). Samplers are
+  // offered the links as given, ignored ones included.
   bool is_recordable() const noexcept {
     return context.is_valid() || !attributes.empty() ||
            !context.trace_state().empty();
@@ -56,9 +62,17 @@ inline constexpr std::string_view kProcesses = "processes";
 }  // namespace relationship
 
 // A link to `context` whose `link.relationship` is `relationship`, followed by
-// `attributes`.
+// `attributes`; or, when `context` is not valid (nothing was extracted), the
+// empty Link: not recordable, so spans ignore it and count nothing.
+//
+// It returns an empty Link rather than std::optional<Link> so that user code
+// stays what it would be anyway: `with_links({make_link(a, r), make_link(b,
+// r)})` and `span.add_link(make_link(c, r))` compile and do the right thing
+// whether or not each message carried a `traceparent`, with no branch and no
+// unwrapping. Test `link.is_recordable()` to tell the two apart.
 inline Link make_link(const SpanContext& context, std::string_view relationship,
                       OwnedAttributes attributes = {}) {
+  if (!context.is_valid()) return Link{};
   Link link{context, {}};
   link.attributes.reserve(attributes.size() + 1);
   link.attributes.emplace_back(std::string(kLinkRelationshipKey),

@@ -5,9 +5,13 @@
 // Tracer and TracerProvider implementations are thread-safe.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "weft/array_view.h"
 #include "weft/attribute.h"
@@ -29,9 +33,6 @@ struct StartSpanOptions {
   // Used with ParentSource::kExplicit; see with_parent().
   SpanContext parent;
   SpanKind kind = SpanKind::kInternal;
-  // Links known at start (samplers see them). A view: the links must outlive
-  // the start_span call; the SDK copies what it keeps.
-  ArrayView<Link> links;
   // Start time; now when unset.
   std::optional<Timestamp> start_time;
 
@@ -51,10 +52,36 @@ struct StartSpanOptions {
     kind = k;
     return *this;
   }
-  StartSpanOptions& with_links(ArrayView<Link> l) {
-    links = l;
+  // Links known at start, owned by these options: a braced list
+  // (`with_links({make_link(a, r), make_link(b, r)})`) or a vector, copied
+  // unless moved in. The options may be kept and used later. Replaces links
+  // given before.
+  StartSpanOptions& with_links(std::vector<Link> links) noexcept {
+    owned_links_ = std::move(links);
+    borrowed_links_ = {};
     return *this;
   }
+  // Links known at start, NOT copied: for links the application keeps and
+  // offers to many spans (the batch pattern). `links` must outlive every
+  // start_span call given these options. A braced list or a temporary vector
+  // would not, so they do not compile here: use with_links for those.
+  // Replaces links given before.
+  StartSpanOptions& with_borrowed_links(ArrayView<Link> links) noexcept {
+    borrowed_links_ = links;
+    owned_links_.clear();
+    return *this;
+  }
+  StartSpanOptions& with_borrowed_links(std::initializer_list<Link>) = delete;
+  StartSpanOptions& with_borrowed_links(std::vector<Link>&&) = delete;
+  template <std::size_t N>
+  StartSpanOptions& with_borrowed_links(std::array<Link, N>&&) = delete;
+  // The links offered at start (samplers see them all; spans keep the
+  // recordable ones, up to the link limit). The SDK copies what it keeps.
+  ArrayView<Link> links() const noexcept {
+    if (owned_links_.empty()) return borrowed_links_;
+    return ArrayView<Link>(owned_links_);
+  }
+
   StartSpanOptions& with_start_time(Timestamp t) {
     start_time = t;
     return *this;
@@ -81,6 +108,9 @@ struct StartSpanOptions {
 
  private:
   static inline const SpanContext kNoParent{};
+  // At most one of the two is non-empty.
+  std::vector<Link> owned_links_;
+  ArrayView<Link> borrowed_links_;
 };
 
 class Tracer {

@@ -143,7 +143,7 @@ int run_once(const Settings& settings) {
                                    weft::TraceFlags(1)),
                  {}}};
   const weft::StartSpanOptions start =
-      weft::StartSpanOptions().as_root().with_links(links);
+      weft::StartSpanOptions().as_root().with_borrowed_links(links);
 
   const std::string collector_pid = std::to_string(collect.pid());
   const double own_cpu_before = cpu_ns("self");

@@ -365,9 +365,10 @@ TEST_CASE(
       "batch_member")};
   for (int i = 0; i < kSpans; ++i) {
     tracer
-        ->start_span("work",
-                     weft::StartSpanOptions().as_root().with_links(links),
-                     {{"i", i}})
+        ->start_span(
+            "work",
+            weft::StartSpanOptions().as_root().with_borrowed_links(links),
+            {{"i", i}})
         .end();
   }
   REQUIRE(provider.value()->force_flush(10s));

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test_provider.h"
@@ -50,7 +51,7 @@ inline sdk::SpanBatch record_varied_spans(TestProvider& provider) {
                                             StartSpanOptions()
                                                 .as_root()
                                                 .with_kind(SpanKind::kServer)
-                                                .with_links(links),
+                                                .with_borrowed_links(links),
                                             {{"order.id", "ORD-0001"},
                                              {"count", 42},
                                              {"ratio", 0.25},
@@ -101,7 +102,8 @@ inline sdk::SpanBatch record_span_with_64_links(TestProvider& provider) {
                    {"order.id", "ORD-" + std::to_string(i)}}));
   }
   provider.tracer
-      ->start_span("batch", StartSpanOptions().as_root().with_links(links))
+      ->start_span("batch",
+                   StartSpanOptions().as_root().with_links(std::move(links)))
       .end();
   return provider.take_all();
 }

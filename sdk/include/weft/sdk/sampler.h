@@ -29,6 +29,11 @@ struct SamplingParameters {
   std::string_view name;
   SpanKind kind;
   Attributes attributes;
+  // The links as offered at start, including any the span will not keep:
+  // links that are not recordable (Link::is_recordable; make_link's empty
+  // link for a missing context) and those over the link limit. Filtering
+  // them would copy the list for every span; a sampler that weighs links
+  // should skip those with an invalid context.
   ArrayView<Link> links;
 };
 
