@@ -200,60 +200,61 @@ std::uint64_t dropped_members() noexcept;
 
 namespace detail {
 
-// HTTP token characters (RFC 9110, 5.6.2): a baggage key.
-constexpr bool is_token_char(char c) noexcept {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-      (c >= '0' && c <= '9')) {
-    return true;
+// Character classes of the baggage grammar, one table lookup each.
+enum BaggageCharClass : unsigned char {
+  kTokenChar = 1,     // HTTP token (RFC 9110, 5.6.2): keys
+  kBaggageOctet = 2,  // printable ASCII but '"', ',', ';' and '\\': values
+  kKeptAsIs = 4,      // written without percent-encoding: octets but '%'
+};
+
+struct BaggageCharClasses {
+  unsigned char of[256] = {};
+
+  constexpr BaggageCharClasses() {
+    for (int c = 0x21; c <= 0x7e; ++c) {
+      if (c != '"' && c != ',' && c != ';' && c != '\\') {
+        of[c] |= kBaggageOctet;
+        if (c != '%') of[c] |= kKeptAsIs;
+      }
+      const bool alphanumeric = (c >= 'a' && c <= 'z') ||
+                                (c >= 'A' && c <= 'Z') ||
+                                (c >= '0' && c <= '9');
+      if (alphanumeric) of[c] |= kTokenChar;
+    }
+    for (char c : {'!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_',
+                   '`', '|', '~'}) {
+      of[static_cast<unsigned char>(c)] |= kTokenChar;
+    }
   }
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
+};
+
+inline constexpr BaggageCharClasses kBaggageCharClasses{};
+
+constexpr bool has_class(char c, BaggageCharClass char_class) noexcept {
+  return (kBaggageCharClasses.of[static_cast<unsigned char>(c)] & char_class) !=
+         0;
+}
+
+inline bool all_of_class(std::string_view text,
+                         BaggageCharClass char_class) noexcept {
+  for (char c : text) {
+    if (!has_class(c, char_class)) return false;
   }
+  return true;
 }
 
 inline bool is_token(std::string_view text) noexcept {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (!is_token_char(c)) return false;
-  }
-  return true;
-}
-
-// W3C baggage-octet: printable ASCII but for '"', ',', ';' and '\'.
-constexpr bool is_baggage_octet(char c) noexcept {
-  const auto u = static_cast<unsigned char>(c);
-  return u >= 0x21 && u <= 0x7e && c != '"' && c != ',' && c != ';' &&
-         c != '\\';
+  return !text.empty() && all_of_class(text, kTokenChar);
 }
 
 inline bool are_baggage_octets(std::string_view text) noexcept {
-  for (char c : text) {
-    if (!is_baggage_octet(c)) return false;
-  }
-  return true;
+  return all_of_class(text, kBaggageOctet);
 }
 
 // What inject percent-encodes: every byte outside baggage-octet, and '%'
 // itself (UTF-8 is encoded byte by byte, so it decodes intact).
 constexpr bool needs_percent_encoding(char c) noexcept {
-  return !is_baggage_octet(c) || c == '%';
+  return !has_class(c, kKeptAsIs);
 }
 
 inline std::size_t percent_encoded_size(std::string_view text) noexcept {
@@ -333,6 +334,10 @@ inline std::string replace_invalid_utf8(std::string_view text) {
 // Appends the percent-decoding of `text` (baggage-octets) to `out`; false
 // when an escape is not '%' and two hex digits.
 inline bool append_percent_decoded(std::string& out, std::string_view text) {
+  if (text.find('%') == std::string_view::npos) {
+    out.append(text);
+    return true;
+  }
   const std::size_t start = out.size();
   bool high_bytes = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -466,7 +471,11 @@ class BaggageParser {
       const std::string_view member = header.substr(0, comma);
       header.remove_prefix(comma == std::string_view::npos ? header.size()
                                                            : comma + 1);
-      if (parse_baggage_member(member, scratch_)) add(scratch_);
+      // Parsed in place at the end of the list, then kept or taken back.
+      if (!parse_baggage_member(member, entries_.emplace_back()) ||
+          !keep_last()) {
+        entries_.pop_back();
+      }
     }
   }
 
@@ -480,40 +489,45 @@ class BaggageParser {
  private:
   void reserve_for(std::string_view header) {
     std::size_t members = 1;
-    for (char c : header) {
-      if (c == ',' && ++members == Baggage::kMaxMembers) break;
+    for (std::size_t comma = header.find(',');
+         comma != std::string_view::npos && members <= Baggage::kMaxMembers;
+         comma = header.find(',', comma + 1)) {
+      ++members;
     }
     entries_.reserve(members);
   }
 
-  // Offers one parsed member to the list: last occurrence of a name wins,
-  // in the place of the first; what would pass a limit is dropped.
-  void add(BaggageEntry& entry) {
+  // Decides on the member just parsed into the last place: the last
+  // occurrence of a name wins, in the place of the first; what would pass a
+  // limit is dropped. False when the last place is to be taken back.
+  bool keep_last() {
+    BaggageEntry& entry = entries_.back();
     const std::size_t size = serialized_size(entry);
-    for (BaggageEntry& existing : entries_) {
+    const std::size_t count = entries_.size() - 1;
+    for (std::size_t i = 0; i < count; ++i) {
+      BaggageEntry& existing = entries_[i];
       if (existing.key != entry.key) continue;
       const std::size_t old_size = serialized_size(existing);
       if (bytes_ - old_size + size > Baggage::kMaxBytes) {
         ++dropped_;
-        return;
+      } else {
+        bytes_ = bytes_ - old_size + size;
+        existing.value.swap(entry.value);
+        existing.metadata.swap(entry.metadata);
       }
-      bytes_ = bytes_ - old_size + size;
-      existing.value.swap(entry.value);
-      existing.metadata.swap(entry.metadata);
-      return;
+      return false;
     }
-    const std::size_t separator = entries_.empty() ? 0 : 1;
-    if (entries_.size() == Baggage::kMaxMembers ||
+    const std::size_t separator = count == 0 ? 0 : 1;
+    if (count == Baggage::kMaxMembers ||
         bytes_ + separator + size > Baggage::kMaxBytes) {
       ++dropped_;
-      return;
+      return false;
     }
     bytes_ += separator + size;
-    entries_.push_back(std::move(entry));
+    return true;
   }
 
   std::vector<BaggageEntry> entries_;
-  BaggageEntry scratch_;
   std::size_t bytes_ = 0;  // of the list as to_header() would write it
   std::size_t input_size_ = 0;
   std::size_t dropped_ = 0;
