@@ -10,6 +10,7 @@
 #include "weft/exporters/console_exporter.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/environment.h"
+#include "weft/sdk/propagators.h"
 #include "weft/sdk/simple_span_processor.h"
 #include "weft/sdk/tracer_provider.h"
 
@@ -101,6 +102,10 @@ int run_sample(const SampleInfo& info, const CommonFlags& flags,
 
   std::string destination = "the console";
   FlagEnvironment environment(flags.otlp_endpoint);
+  // What inject_context and extract_context use (OTEL_PROPAGATORS).
+  sdk::PropagatorOptions propagation;
+  propagation.environment = &environment;
+  sdk::install_propagator_from_environment(propagation);
   if (flags.otlp_endpoint.empty()) {
     options.processors.push_back(sdk::make_simple_processor(
         std::make_unique<exporters::ConsoleExporter>(stdout)));

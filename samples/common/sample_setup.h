@@ -1,7 +1,9 @@
 // The set-up every sample shares: a TracerProvider that prints spans to the
 // console, or exports them over OTLP/gRPC when OTEL_EXPORTER_OTLP_ENDPOINT is
 // set or `--otlp ENDPOINT` is given, and that is flushed and shut down before
-// the sample exits.
+// the sample exits. The global propagator (inject_context, extract_context)
+// is the one OTEL_PROPAGATORS names (W3C Trace Context and Baggage by
+// default).
 //
 // A sample's main() declares its own options on a tools::CommandLine, then
 // hands it, argv and its pattern to run_sample(), which adds --otlp, parses

@@ -143,6 +143,10 @@ const EnvironmentVariable kEnvironmentVariables[] = {
     {"OTEL_TRACES_SAMPLER_ARG", "1.0",
      "the ratio in [0, 1] of the traceidratio samplers ('.' as decimal "
      "point, whatever the locale)"},
+    {"OTEL_PROPAGATORS", "tracecontext,baggage",
+     "the global propagator's formats, a comma list run in order: "
+     "tracecontext, baggage, b3 (single header), b3multi (x-b3-* headers), "
+     "none; read by weft::sdk::install_propagator_from_environment()"},
     {"OTEL_SPAN_LINK_COUNT_LIMIT", "32", "links kept per span"},
     {"WEFT_SPAN_LINK_RETENTION", "first",
      "which links a full span keeps: `first` or `latest`"},

@@ -3,6 +3,7 @@
 
 #include "weft/array_view.h"
 #include "weft/attribute.h"
+#include "weft/b3.h"
 #include "weft/baggage.h"
 #include "weft/context.h"
 #include "weft/diagnostics.h"
