@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "weft/baggage.h"
 #include "weft/propagation.h"
 
 namespace weft::samples {
@@ -34,6 +35,11 @@ std::string read_all(int fd) {
     bytes.append(buffer, static_cast<std::size_t>(got));
   }
   return bytes;
+}
+
+// Producer a works for customer tenant-a, and so on.
+std::string tenant_of(const std::string& producer) {
+  return "tenant-" + producer.substr(producer.find('-') + 1);
 }
 
 std::string producer_name(std::uint32_t index) {
@@ -86,8 +92,11 @@ std::optional<QueueMessage> decode_message(std::string_view line,
 }
 
 MessageProducer::MessageProducer(weft::Tracer& tracer, int fd,
-                                 std::string producer_name)
-    : tracer_(tracer), fd_(fd), producer_name_(std::move(producer_name)) {}
+                                 std::string producer_name, std::string tenant)
+    : tracer_(tracer),
+      fd_(fd),
+      producer_name_(std::move(producer_name)),
+      tenant_(std::move(tenant)) {}
 
 bool MessageProducer::send_message(const std::string& queue_name,
                                    const std::string& id,
@@ -99,10 +108,13 @@ bool MessageProducer::send_message(const std::string& queue_name,
   span->set_attribute("messaging.destination", queue_name);
   span->set_attribute("messaging.message_id", id);
 
-  // The current context (this span) goes into the headers, so that the
-  // consumer can link back to it.
+  // The current context goes into the headers: this span, so that the
+  // consumer can link back to it, and the baggage, so that the customer's
+  // tenant travels with the message (with the default propagators,
+  // tracecontext and baggage).
   QueueMessage message{id, type, producer_name_, {}};
-  inject_context(message.headers);
+  inject_context(message.headers,
+                 baggage::set(Context::current(), "tenant", tenant_));
 
   const bool sent = write_all(fd_, encode_message(message) + "\n");
   span->set_attribute("messaging.operation", "send");
@@ -149,6 +161,11 @@ void MessageConsumer::process_messages(
 void MessageConsumer::process_single_message(const QueueMessage& message) {
   ScopedSpan span = tracer_.start_scoped_span("process-message");
   span->set_attribute("messaging.message_id", message.id);
+  // The producer's baggage: whose message this is.
+  if (const auto tenant =
+          baggage::get(extract_context(message.headers), "tenant")) {
+    span->set_attribute("tenant", *tenant);
+  }
   span->set_attribute("messaging.message_type", message.type);
   // Handling the message is the application's business; nothing fails here.
   span->set_attribute("processing.status", "success");
@@ -158,7 +175,8 @@ std::size_t run_producers(weft::Tracer& tracer, int fd,
                           const ProducerOptions& options) {
   std::size_t sent = 0;
   for (std::uint32_t p = 0; p < options.producers; ++p) {
-    MessageProducer producer(tracer, fd, producer_name(p));
+    const std::string name = producer_name(p);
+    MessageProducer producer(tracer, fd, name, tenant_of(name));
     for (std::uint32_t m = 0; m < options.messages_per_producer; ++m) {
       const std::string id =
           "msg-" + std::to_string(p * options.messages_per_producer + m + 1);

@@ -26,7 +26,8 @@ struct QueueMessage {
   std::string id;
   std::string type;
   std::string producer;
-  std::map<std::string, std::string> headers;  // traceparent, tracestate
+  // traceparent, tracestate, baggage (the customer's tenant)
+  std::map<std::string, std::string> headers;
 };
 
 // One line of JSON, `{"body":{...},"headers":{...}}`, without the newline.
@@ -37,11 +38,13 @@ std::optional<QueueMessage> decode_message(std::string_view line,
 
 class MessageProducer {
  public:
-  // Writes messages to `fd` (not closed by the producer).
-  MessageProducer(weft::Tracer& tracer, int fd, std::string producer_name);
+  // Writes messages to `fd` (not closed by the producer) on behalf of the
+  // customer `tenant`.
+  MessageProducer(weft::Tracer& tracer, int fd, std::string producer_name,
+                  std::string tenant);
 
-  // Sends one message in its own `send-message` trace; false when the bytes
-  // could not be written.
+  // Sends one message in its own `send-message` trace, with the tenant in
+  // the baggage; false when the bytes could not be written.
   bool send_message(const std::string& queue_name, const std::string& id,
                     const std::string& type);
 
@@ -49,6 +52,7 @@ class MessageProducer {
   weft::Tracer& tracer_;
   int fd_;
   std::string producer_name_;
+  std::string tenant_;
 };
 
 struct ConsumeResult {

@@ -221,3 +221,27 @@ TEST_CASE("a ScopedSpan keeps the values of the context it opens in",
   CHECK(*Context::current().get(kTenant) == "acme");
   CHECK(Context::current().span_context() == span.context());
 }
+
+TEST_CASE(
+    "a scoped span started with a Context as parent keeps that context's "
+    "values current",
+    "[context]") {
+  TestProvider test;
+  const Context received =
+      Context().with(kTenant, "acme").with_span_context(make_context(7, 7));
+  {
+    ScopedSpan span = test.tracer->start_scoped_span(
+        "consume", weft::StartSpanOptions().with_parent(received));
+    REQUIRE(Context::current().get(kTenant) != nullptr);
+    CHECK(*Context::current().get(kTenant) == "acme");
+    CHECK(span.context().trace_id() == make_context(7, 7).trace_id());
+  }
+  {
+    // A SpanContext parent carries no values: the current ones stay.
+    Scope values(Context().with(kAttempt, 2));
+    ScopedSpan span = test.tracer->start_scoped_span(
+        "retry", weft::StartSpanOptions().with_parent(received.span_context()));
+    CHECK(Context::current().get(kTenant) == nullptr);
+    CHECK(Context::current().get(kAttempt) != nullptr);
+  }
+}

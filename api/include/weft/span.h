@@ -54,7 +54,10 @@ class Span : public SpanRef {
 class ScopedSpan {
  public:
   explicit ScopedSpan(Span span) noexcept
-      : span_(std::move(span)), scope_(Context::current().with_span(span_)) {}
+      : ScopedSpan(std::move(span), Scope::current_context()) {}
+  // Makes `base` with `span` in it current.
+  ScopedSpan(Span span, const Context& base) noexcept
+      : span_(std::move(span)), scope_(base.with_span(span_)) {}
 
   Span& span() noexcept { return span_; }
   Span* operator->() noexcept { return &span_; }

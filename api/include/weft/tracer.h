@@ -39,10 +39,16 @@ struct StartSpanOptions {
   StartSpanOptions& with_parent(SpanContext context) {
     parent_source = ParentSource::kExplicit;
     parent = std::move(context);
+    parent_context_.reset();
     return *this;
   }
+  // The span of `context` is the parent; a scoped span started with these
+  // options also keeps the rest of `context` (its baggage and values) in
+  // the context it makes current, as an extracted message's baggage should.
   StartSpanOptions& with_parent(const Context& context) {
-    return with_parent(context.span_context());
+    with_parent(context.span_context());
+    parent_context_ = context;
+    return *this;
   }
   StartSpanOptions& as_root() {
     parent_source = ParentSource::kRoot;
@@ -87,6 +93,12 @@ struct StartSpanOptions {
     return *this;
   }
 
+  // What a scoped span started with these options makes current, with the
+  // new span in it: the Context given to with_parent, else the current one.
+  const Context& scope_base() const noexcept {
+    return parent_context_ ? *parent_context_ : Scope::current_context();
+  }
+
   // The parent context these options select (invalid for a new trace).
   const SpanContext& resolve_parent() const noexcept {
     switch (parent_source) {
@@ -110,6 +122,7 @@ struct StartSpanOptions {
   static inline const SpanContext kNoParent{};
   // At most one of the two is non-empty.
   std::vector<Link> owned_links_;
+  std::optional<Context> parent_context_;  // given to with_parent
   ArrayView<Link> borrowed_links_;
 };
 
@@ -132,7 +145,8 @@ class Tracer {
   ScopedSpan start_scoped_span(std::string_view name,
                                const StartSpanOptions& options,
                                Attributes attributes = {}) noexcept {
-    return ScopedSpan(do_start_span(name, options, attributes));
+    return ScopedSpan(do_start_span(name, options, attributes),
+                      options.scope_base());
   }
   ScopedSpan start_scoped_span(std::string_view name) noexcept {
     return ScopedSpan(do_start_span(name, StartSpanOptions::defaults(), {}));

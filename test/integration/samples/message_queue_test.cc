@@ -6,7 +6,9 @@
 #include <set>
 #include <thread>
 
+#include "fake_environment.h"
 #include "sample_checks.h"
+#include "weft/sdk/propagators.h"
 
 namespace weft::testing {
 namespace {
@@ -34,6 +36,18 @@ samples::ConsumeResult produce_and_consume(Tracer& tracer,
   return result;
 }
 
+// The global propagator an application gets from the SDK with
+// OTEL_PROPAGATORS unset (tracecontext,baggage), for one test.
+struct DefaultSdkPropagators {
+  DefaultSdkPropagators() {
+    const FakeEnvironment unset;
+    sdk::PropagatorOptions options;
+    options.environment = &unset;
+    sdk::install_propagator_from_environment(options);
+  }
+  ~DefaultSdkPropagators() { set_global_propagator(nullptr); }
+};
+
 }  // namespace
 
 TEST_CASE(
@@ -41,6 +55,7 @@ TEST_CASE(
     "whose context crossed the pipe in the headers",
     "[samples][message_queue]") {
   TestProvider test;
+  DefaultSdkPropagators propagators;
   const auto result = produce_and_consume(*test.tracer, {3, 2, "orders"}, 10);
   CHECK(result.messages == 6);
   CHECK(result.batches == 1);
@@ -88,6 +103,20 @@ TEST_CASE(
   REQUIRE(processed.size() == 6);
   CHECK(text_attribute(processed.front()->attributes,
                        "messaging.message_type") == "order.created");
+  // The tenant crossed the pipe in the baggage header: messages 1-2 came
+  // from producer a (tenant-a), 3-4 from b, 5-6 from c.
+  std::set<std::string> tenants;
+  for (const sdk::SpanData* span : processed) {
+    const std::string id =
+        text_attribute(span->attributes, "messaging.message_id");
+    const std::string tenant = text_attribute(span->attributes, "tenant");
+    CAPTURE(id);
+    const int number = std::stoi(id.substr(id.find('-') + 1));
+    CHECK(tenant ==
+          std::string("tenant-") + static_cast<char>('a' + (number - 1) / 2));
+    tenants.insert(tenant);
+  }
+  CHECK(tenants.size() == 3);
 }
 
 TEST_CASE("message_queue consumes in batches of at most batch_size",
