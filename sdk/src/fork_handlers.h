@@ -20,7 +20,11 @@
 //   4. the thread slots of the sharded counters (sharded_counter.cc),
 //   5. the block pool's shared list (block_pool.cc),
 //   6. the SDK-wide logger's slot (logger.cc; held only to copy or swap the
-//      logger, so a leaf).
+//      logger, so a leaf),
+//   7. the API's global provider slot (weft/delegating_tracer.h: held only to
+//      copy or swap the provider and to find or add a tracer of
+//      weft::tracer(), so a leaf; last, because a span that starts on such a
+//      tracer after a provider change takes it, wherever the caller is).
 // No SDK code takes an earlier lock of this list while holding a later one.
 // In the child they then repair what needs the threads that are gone:
 //   - the forking thread draws new random ids (its generator is reseeded;
