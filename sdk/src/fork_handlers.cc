@@ -81,6 +81,8 @@ void in_parent() noexcept {
 }
 
 void in_child() noexcept {
+  // Tracers of other threads resolving at the fork never finish here.
+  weft::detail::global_provider().resolving.store(0);
   unlock_api_provider_slot();
   fork_hooks::unlock_logger();
   fork_hooks::unlock_block_pool();

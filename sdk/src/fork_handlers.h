@@ -32,6 +32,8 @@
 //     seed their own): the id path itself pays nothing for it;
 //   - counter slots of the parent's other threads are handed back;
 //   - a clock calibration that another thread was writing is discarded;
+//   - the API's count of tracers resolving their delegate is zeroed (the
+//     resolving threads are gone; set_tracer_provider() waits for it);
 //   - each participant, the one added first first, releases its locks and
 //     restarts its threads (a batch processor's worker) or gives up on
 //     them (the OTLP exporter's).

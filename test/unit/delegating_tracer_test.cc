@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "fake_tracer_provider.h"
 #include "test_provider.h"
 #include "weft/provider.h"
 
@@ -125,10 +126,15 @@ TEST_CASE(
   constexpr std::size_t kProviders = 8;
   constexpr std::size_t kWorkers = 3;
   constexpr std::uint64_t kSpansPerProvider = 200;
-  // Kept: every recording span is exported. Released: each replaced
-  // provider is destroyed (shut down) while spans may still start on it.
-  const bool keep_providers = GENERATE(true, false);
-  CAPTURE(keep_providers);
+  struct Row {
+    int line;
+    // Kept: every recording span is exported. Released: each replaced
+    // provider is destroyed (shut down) while spans may still start on it.
+    bool keep_providers;
+  };
+  const Row row = GENERATE(Row{__LINE__, true}, Row{__LINE__, false});
+  CAPTURE(row.line);
+  const bool keep_providers = row.keep_providers;
   std::vector<std::unique_ptr<TestProvider>> providers;
   for (std::size_t i = 0; i < kProviders; ++i) {
     providers.push_back(std::make_unique<TestProvider>());
@@ -179,4 +185,34 @@ TEST_CASE(
   } else {
     CHECK(exported <= recorded.load());
   }
+}
+
+TEST_CASE(
+    "a replaced provider is destroyed by set_tracer_provider even while a "
+    "tracer is resolving against it",
+    "[delegating_tracer]") {
+  GlobalProviderGuard guard;
+  auto state = std::make_shared<weft::testing::FakeTracerProviderState>();
+  weft::set_tracer_provider(
+      std::make_shared<weft::testing::FakeTracerProvider>(state));
+  state->close_gate();
+  // Holds a reference to the fake while its get_tracer() waits at the gate.
+  std::thread resolving(
+      [] { record(*weft::tracer("weft.test.resolving"), "held"); });
+  state->wait_until([](auto& s) { return s.get_tracer_calls == 1; });
+  std::thread replacing([] { weft::set_tracer_provider(nullptr); });
+  // Once the slot no longer holds the fake, the replacing thread owns the
+  // global's reference: without waiting for the resolution it would drop
+  // it, and the resolving thread would destroy the fake.
+  while (std::dynamic_pointer_cast<weft::testing::FakeTracerProvider>(
+             weft::tracer_provider()) != nullptr) {
+    std::this_thread::yield();
+  }
+  const std::thread::id replacer = replacing.get_id();
+  state->open_gate();
+  resolving.join();
+  replacing.join();
+  std::lock_guard<std::mutex> lock(state->mutex);
+  CHECK(state->destroyed);
+  CHECK(state->destroyed_by == replacer);
 }

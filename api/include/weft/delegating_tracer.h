@@ -15,7 +15,9 @@
 // mismatch it copies the installed provider (under the global slot's lock,
 // which is held for nothing else), asks it for the tracer of its scope and
 // publishes that with a compare-and-swap; a resolution never replaces a
-// newer one.
+// newer one. set_tracer_provider() waits for resolutions in progress before
+// it releases the provider it replaced, so the replaced provider is
+// destroyed there, never in a thread that is starting a span.
 //
 // Lifetime: another thread may still be starting a span on the previous
 // delegate while the next one is published, so no delegate is released
@@ -60,6 +62,12 @@ struct GlobalProvider {
   // and to find or add a tracer, never while calling out of the API.
   std::mutex slot_mutex;
   std::shared_ptr<TracerProvider> provider;  // null: the no-op provider
+  // DelegatingTracers between pin_installed_provider() and
+  // unpin_provider(): set_tracer_provider() waits for none to be left
+  // before it lets go of the provider it replaced, so that a thread starting
+  // a span never holds its last reference (and never runs its shutdown).
+  // Zeroed in a forked child (sdk/src/fork_handlers.cc): the threads are gone.
+  std::atomic<std::uint32_t> resolving{0};
   // The tracers weft::tracer() handed out, by (name, version, schema URL).
   std::map<std::tuple<std::string, std::string, std::string>,
            std::shared_ptr<DelegatingTracer>>
@@ -96,6 +104,22 @@ inline InstalledProvider installed_provider() noexcept {
   std::lock_guard<std::mutex> lock(global.slot_mutex);
   return {global.provider ? global.provider : noop,
           global_provider_generation.load(std::memory_order_relaxed)};
+}
+
+// installed_provider(), counted in GlobalProvider::resolving until
+// unpin_provider() releases it.
+inline InstalledProvider pin_installed_provider() noexcept {
+  const std::shared_ptr<TracerProvider>& noop = noop_provider();
+  GlobalProvider& global = global_provider();
+  std::lock_guard<std::mutex> lock(global.slot_mutex);
+  global.resolving.fetch_add(1, std::memory_order_relaxed);
+  return {global.provider ? global.provider : noop,
+          global_provider_generation.load(std::memory_order_relaxed)};
+}
+
+inline void unpin_provider(InstalledProvider& pinned) noexcept {
+  pinned.provider.reset();
+  global_provider().resolving.fetch_sub(1, std::memory_order_release);
 }
 
 class DelegatingTracer final : public Tracer {
@@ -141,9 +165,10 @@ class DelegatingTracer final : public Tracer {
   // spans; the caller's reference keeps it alive for this one (even when a
   // newer resolution wins, or memory for the node runs out).
   std::shared_ptr<Tracer> resolve() noexcept {
-    InstalledProvider installed = installed_provider();
+    InstalledProvider installed = pin_installed_provider();
     std::shared_ptr<Tracer> delegate =
         installed.provider->get_tracer(name_, version_, schema_url_);
+    unpin_provider(installed);
     if (!delegate) {
       delegate = NoopTracerProvider().get_tracer(name_, version_, schema_url_);
     }

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -45,6 +46,11 @@ inline void set_tracer_provider(
     std::lock_guard<std::mutex> slot_lock(global.slot_mutex);
     global.provider.swap(replaced);
     detail::global_provider_generation.fetch_add(1, std::memory_order_release);
+  }
+  // A tracer resolving now may hold `replaced` (copied before the swap);
+  // resolutions take no lock and call only the provider's get_tracer().
+  while (global.resolving.load(std::memory_order_acquire) != 0) {
+    std::this_thread::yield();
   }
   // `replaced` is destroyed here, under `mutex` alone: spans keep starting
   // (on the new provider) while it shuts down.
