@@ -13,11 +13,11 @@
 // generation it was resolved in. Starting a span compares the two (two
 // atomic loads, no lock, no reference count) and calls the delegate. On a
 // mismatch it copies the installed provider (under the global slot's lock,
-// which is held for nothing else), asks it for the tracer of its scope and
-// publishes that with a compare-and-swap; a resolution never replaces a
-// newer one. set_tracer_provider() waits for resolutions in progress before
-// it releases the provider it replaced, so the replaced provider is
-// destroyed there, never in a thread that is starting a span.
+// a leaf held only to copy, swap or look up), asks it for the tracer of its
+// scope and publishes that with a compare-and-swap; a resolution never
+// replaces a newer one. set_tracer_provider() waits for resolutions in
+// progress before it releases the provider it replaced, so the replaced
+// provider is destroyed there, never in a thread that is starting a span.
 //
 // Lifetime: another thread may still be starting a span on the previous
 // delegate while the next one is published, so no delegate is released
@@ -25,10 +25,10 @@
 // that the DelegatingTracer owns, one node per provider installed while it
 // was used (bounded by the number of installs). A replaced SDK provider is
 // still shut down when its last owner lets go (its tracers then start
-// non-recording spans); what its tracer holds of it stays allocated until
-// the DelegatingTracer is destroyed, which for the tracers of
-// weft::tracer() is at exit. Spans already started keep the tracer they
-// came from.
+// non-recording spans); what its tracer holds of it (the SDK's shared
+// state, with its shut-down processors) stays allocated until the
+// DelegatingTracer is destroyed, which for the tracers of weft::tracer() is
+// at exit. Spans already started keep the tracer they came from.
 //
 // Thread-safe.
 #pragma once
