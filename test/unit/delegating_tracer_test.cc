@@ -155,13 +155,14 @@ TEST_CASE(
   }
   std::thread replacing([&] {
     for (auto& provider : providers) {
-      const std::uint64_t before = started.load();
       if (keep_providers) {
         weft::set_tracer_provider(provider->provider);
       } else {
         weft::set_tracer_provider(std::move(provider->provider));
       }
-      // Lets the workers start spans on this provider before the next.
+      // Lets the workers start spans on this provider before the next
+      // (counted from here: all but the spans in flight start on it).
+      const std::uint64_t before = started.load();
       while (started.load() < before + kSpansPerProvider) {
         std::this_thread::yield();
       }
