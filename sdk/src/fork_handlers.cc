@@ -47,6 +47,15 @@ void unlock_api_globals() noexcept {
   weft::detail::global_provider().mutex.unlock();
 }
 
+// The global provider's slot lock (order 7, a leaf).
+void lock_api_provider_slot() noexcept {
+  weft::detail::global_provider().slot_mutex.lock();
+}
+
+void unlock_api_provider_slot() noexcept {
+  weft::detail::global_provider().slot_mutex.unlock();
+}
+
 void prepare() noexcept {
   lock_api_globals();
   ForkParticipants& list = participants();
@@ -56,9 +65,11 @@ void prepare() noexcept {
   fork_hooks::lock_thread_slots();
   fork_hooks::lock_block_pool();
   fork_hooks::lock_logger();
+  lock_api_provider_slot();
 }
 
 void in_parent() noexcept {
+  unlock_api_provider_slot();
   fork_hooks::unlock_logger();
   fork_hooks::unlock_block_pool();
   fork_hooks::unlock_thread_slots();
@@ -70,6 +81,9 @@ void in_parent() noexcept {
 }
 
 void in_child() noexcept {
+  // Tracers of other threads resolving at the fork never finish here.
+  weft::detail::global_provider().resolving.store(0);
+  unlock_api_provider_slot();
   fork_hooks::unlock_logger();
   fork_hooks::unlock_block_pool();
   fork_hooks::free_other_thread_slots();

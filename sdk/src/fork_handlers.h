@@ -20,7 +20,11 @@
 //   4. the thread slots of the sharded counters (sharded_counter.cc),
 //   5. the block pool's shared list (block_pool.cc),
 //   6. the SDK-wide logger's slot (logger.cc; held only to copy or swap the
-//      logger, so a leaf).
+//      logger, so a leaf),
+//   7. the API's global provider slot (weft/delegating_tracer.h: held only to
+//      copy or swap the provider and to find or add a tracer of
+//      weft::tracer(), so a leaf; last, because a span that starts on such a
+//      tracer after a provider change takes it, wherever the caller is).
 // No SDK code takes an earlier lock of this list while holding a later one.
 // In the child they then repair what needs the threads that are gone:
 //   - the forking thread draws new random ids (its generator is reseeded;
@@ -28,6 +32,8 @@
 //     seed their own): the id path itself pays nothing for it;
 //   - counter slots of the parent's other threads are handed back;
 //   - a clock calibration that another thread was writing is discarded;
+//   - the API's count of tracers resolving their delegate is zeroed (the
+//     resolving threads are gone; set_tracer_provider() waits for it);
 //   - each participant, the one added first first, releases its locks and
 //     restarts its threads (a batch processor's worker) or gives up on
 //     them (the OTLP exporter's).

@@ -158,6 +158,26 @@ void W1_start_end(benchmark::State& state) {
 }
 BENCHMARK(W1_start_end);
 
+// Not a BENCH.md workload: W1 on a tracer of weft::tracer() obtained before
+// the provider is installed (a library's static), which delegates each span
+// to the installed provider's tracer (weft/delegating_tracer.h). Set beside
+// W1, it shows what following the global provider costs.
+void W1_start_end_global_tracer(benchmark::State& state) {
+  weft::set_tracer_provider(nullptr);
+  const std::shared_ptr<weft::Tracer> tracer = weft::tracer("bench.global");
+  auto provider = make_provider(Processor::kBatch);
+  weft::set_tracer_provider(provider);
+  tracer->start_span("resolve").end();  // the first span after installing
+  const std::uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    weft::Span span = tracer->start_span("operation");
+    benchmark::DoNotOptimize(span);
+  }
+  finish(state, *provider, before);
+  weft::set_tracer_provider(nullptr);
+}
+BENCHMARK(W1_start_end_global_tracer);
+
 // Not a BENCH.md workload: W1 with the simple processor, which exports (and
 // frees) each span on the thread that ends it. Set beside W1, it shows what
 // handing spans to the batch worker on the other core costs.
