@@ -116,8 +116,11 @@ std::shared_ptr<const TextMapPropagator> make_propagator_from_environment(
   }
   if (names.empty()) {
     problems.emplace_back(
-        "no known propagator left; using the default " +
-        join({std::begin(kDefaultNames), std::end(kDefaultNames)}));
+        options.propagator
+            ? std::string("no known propagator left; using the one given in "
+                          "code")
+            : "no known propagator left; using the default " +
+                  join({std::begin(kDefaultNames), std::end(kDefaultNames)}));
   }
   if (!problems.empty()) {
     std::string message;
@@ -129,7 +132,9 @@ std::shared_ptr<const TextMapPropagator> make_propagator_from_environment(
     }
     log(options.logger, LogLevel::kWarning, message);
   }
-  if (names.empty()) return make_default_propagator();
+  if (names.empty()) {
+    return options.propagator ? options.propagator : make_default_propagator();
+  }
 
   PropagatorList propagators;
   for (const std::string& name : names) {

@@ -153,6 +153,15 @@ TEST_CASE("unknown OTEL_PROPAGATORS names are reported once and skipped",
                "using the default tracecontext, baggage"}) == 1);
     CHECK(built.logger->all().size() == 1);
   }
+  SECTION("alone, with a propagator given in code: the code's is used") {
+    const auto code = std::make_shared<weft::B3Propagator>();
+    const Built built = build("tracecontxt", code);
+    CHECK(built.propagator == code);
+    CHECK(built.logger->count_containing(
+              {"OTEL_PROPAGATORS", "unknown propagator tracecontxt skipped",
+               "using the one given in code"}) == 1);
+    CHECK(built.logger->all().size() == 1);
+  }
   SECTION("unprintable names are escaped") {
     const Built built = build("b3,\x01x");
     CHECK(injected(*built.propagator) == kB3Single);

@@ -22,8 +22,10 @@
 #include "fake_exporter.h"
 #include "fake_logger.h"
 #include "otlp_grpc_config.h"
+#include "weft/b3.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/environment.h"
+#include "weft/sdk/propagators.h"
 #include "weft/sdk/tracer_provider.h"
 
 namespace {
@@ -48,6 +50,7 @@ enum class Kind {
   kText,  // anything goes
   kFile,  // a path that must be readable
   kLogLevel,
+  kPropagators,
 };
 
 struct Variable {
@@ -83,6 +86,7 @@ const std::vector<Variable>& variables() {
       {__LINE__, "OTEL_BSP_MAX_QUEUE_SIZE", Kind::kCount},
       {__LINE__, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", Kind::kCount},
       {__LINE__, "OTEL_LOG_LEVEL", Kind::kLogLevel},
+      {__LINE__, "OTEL_PROPAGATORS", Kind::kPropagators},
       {__LINE__, "OTEL_EXPORTER_OTLP_ENDPOINT", Kind::kEndpoint},
       {__LINE__, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", Kind::kEndpoint},
       {__LINE__, "OTEL_EXPORTER_OTLP_INSECURE", Kind::kBoolean},
@@ -170,6 +174,7 @@ std::vector<Value> values_for(Kind kind) {
       break;
     case Kind::kKeyword:
     case Kind::kLogLevel:
+    case Kind::kPropagators:
       add({{__LINE__, "bogus", fallback},
            {__LINE__, "-1", fallback},
            {__LINE__, "99999999999999999999", fallback},
@@ -309,6 +314,18 @@ std::string configuration(const FakeEnvironment& environment,
   out += " batch_sizes=";
   for (std::size_t size : state->sizes()) out += std::to_string(size) + ",";
   processor->shutdown(10s);
+
+  // The propagator: B3 from code; which headers it writes.
+  weft::sdk::PropagatorOptions propagator_options;
+  propagator_options.environment = &environment;
+  propagator_options.logger = logger;
+  propagator_options.propagator = std::make_shared<weft::B3Propagator>();
+  out += " propagation=";
+  for (std::string_view field :
+       weft::sdk::make_propagator_from_environment(propagator_options)
+           ->fields()) {
+    out.append(field).append(",");
+  }
 
   weft::exporters::OtlpGrpcExporterOptions exporter_options;
   exporter_options.environment = &environment;

@@ -12,7 +12,8 @@
 // Unset or blank: the code value, else tracecontext,baggage. Names are
 // case-insensitive and trimmed; a repeated name counts once. Unknown names
 // are reported (one warning naming the variable, the value and the valid
-// names) and skipped; when no known name is left, the default is used.
+// names) and skipped; when no known name is left, the code value, else the
+// default, is used.
 // `none` alone propagates nothing; beside other names it is reported and
 // ignored.
 //
