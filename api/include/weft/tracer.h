@@ -122,8 +122,8 @@ struct StartSpanOptions {
   static inline const SpanContext kNoParent{};
   // At most one of the two is non-empty.
   std::vector<Link> owned_links_;
-  std::optional<Context> parent_context_;  // given to with_parent
   ArrayView<Link> borrowed_links_;
+  std::optional<Context> parent_context_;  // given to with_parent
 };
 
 class Tracer {
