@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "fake_id_generator.h"
@@ -136,4 +137,27 @@ TEST_CASE("a span ended through a SpanRef on another thread is exported once",
   CHECK_FALSE(span.is_recording());
   span.end();  // the handle's end and destruction add nothing
   CHECK(test.take_all().size() == 1);
+}
+
+// A Span converts to a counted SpanRef, but is not one: assigning through a
+// base reference would drop the Span's reference without ending the span.
+static_assert(std::is_convertible_v<const weft::Span&, weft::SpanRef>);
+static_assert(!std::is_convertible_v<weft::Span*, weft::SpanRef*>);
+static_assert(!std::is_assignable_v<weft::detail::SpanOperations&,
+                                    const weft::detail::SpanOperations&>);
+static_assert(!std::is_copy_constructible_v<weft::Span>);
+
+TEST_CASE("a SpanRef made from a Span counts a reference of its own",
+          "[span][concurrency]") {
+  TestProvider test;
+  weft::SpanRef ref;
+  {
+    auto span = test.tracer->start_span("converted");
+    ref = span;
+    ref.set_attribute("through", "ref");
+  }  // the Span ends here; the reference stays valid
+  CHECK_FALSE(ref.is_recording());
+  const auto data = test.take_one();
+  CHECK(weft::testing::text_attribute(data->attributes, "through") == "ref");
+  ref.add_event("after");  // the data is freed: nothing happens
 }

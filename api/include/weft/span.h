@@ -17,28 +17,38 @@
 
 namespace weft {
 
-class Span : public SpanRef {
+class Span : public detail::SpanOperations {
  public:
   // An empty span: non-recording, invalid context.
   Span() noexcept = default;
   // A non-recording span that carries `context` (what a no-op tracer returns,
   // so that valid contexts still propagate).
-  explicit Span(SpanContext context) noexcept : SpanRef(std::move(context)) {}
+  explicit Span(SpanContext context) noexcept
+      : SpanOperations(nullptr, std::move(context)) {}
   // A recording span: takes over the reference the SDK made for its handle.
   Span(SpanInterface* recording, SpanContext context) noexcept
-      : SpanRef(recording, std::move(context)) {}
+      : SpanOperations(recording, std::move(context)) {}
 
-  Span(Span&& other) noexcept = default;
+  Span(Span&& other) noexcept
+      : SpanOperations(std::exchange(other.recording_, nullptr),
+                       std::move(other.context_)) {}
   Span& operator=(Span&& other) noexcept {
     if (this != &other) {
       end_and_release();
-      SpanRef::operator=(std::move(other));
+      recording_ = std::exchange(other.recording_, nullptr);
+      context_ = std::move(other.context_);
     }
     return *this;
   }
   Span(const Span&) = delete;
   Span& operator=(const Span&) = delete;
   ~Span() { end_and_release(); }
+
+  // A counted reference to this span, for other threads or a Context.
+  operator SpanRef() const noexcept {  // NOLINT: implicit, like a copy
+    if (recording_ != nullptr) recording_->retain();
+    return SpanRef(recording_, context_);
+  }
 
  private:
   void end_and_release() noexcept {

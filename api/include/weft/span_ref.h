@@ -199,38 +199,12 @@ class SpanInterface {
   std::atomic<std::uint32_t> references_{2};
 };
 
-// A counted reference to a span: every Span operation, safe from any thread;
-// all of them do nothing once the span has ended (or when the span is not
-// recording, e.g. a remote parent or a span sampled out).
-class SpanRef {
+namespace detail {
+
+// The operations that Span and SpanRef share, on the span they refer to.
+// Not a type to hold: its copies and assignments are the derived classes'.
+class SpanOperations {
  public:
-  // An empty reference: non-recording, invalid context.
-  SpanRef() noexcept = default;
-  // A non-recording span that carries `context`.
-  explicit SpanRef(SpanContext context) noexcept
-      : context_(std::move(context)) {}
-
-  SpanRef(const SpanRef& other) noexcept
-      : recording_(other.recording_), context_(other.context_) {
-    if (recording_ != nullptr) recording_->retain();
-  }
-  SpanRef(SpanRef&& other) noexcept
-      : recording_(std::exchange(other.recording_, nullptr)),
-        context_(std::move(other.context_)) {}
-  SpanRef& operator=(const SpanRef& other) noexcept {
-    SpanRef copy(other);
-    swap(copy);
-    return *this;
-  }
-  SpanRef& operator=(SpanRef&& other) noexcept {
-    SpanRef moved(std::move(other));
-    swap(moved);
-    return *this;
-  }
-  ~SpanRef() {
-    if (recording_ != nullptr) recording_->release();
-  }
-
   // Sets or replaces one attribute.
   void set_attribute(std::string_view key,
                      const AttributeView& value) const noexcept {
@@ -280,22 +254,65 @@ class SpanRef {
   }
 
  protected:
-  // Takes over the reference the SDK gave to its Span handle.
-  SpanRef(SpanInterface* recording, SpanContext context) noexcept
+  SpanOperations() noexcept = default;
+  SpanOperations(SpanInterface* recording, SpanContext context) noexcept
       : recording_(recording), context_(std::move(context)) {}
+  SpanOperations(const SpanOperations&) = default;
+  SpanOperations& operator=(const SpanOperations&) = default;
+  ~SpanOperations() = default;
 
-  void swap(SpanRef& other) noexcept {
+  void swap(SpanOperations& other) noexcept {
     std::swap(recording_, other.recording_);
     std::swap(context_, other.context_);
   }
 
-  SpanInterface* recording_ = nullptr;
+  SpanInterface* recording_ = nullptr;  // one counted reference, or null
   SpanContext context_;
 };
 
-inline void SpanRef::record_exception(std::string_view type,
-                                      std::string_view message,
-                                      Attributes extra) const noexcept {
+}  // namespace detail
+
+// A counted reference to a span: every Span operation, safe from any thread;
+// all of them do nothing once the span has ended (or when the span is not
+// recording, e.g. a remote parent or a span sampled out).
+class SpanRef : public detail::SpanOperations {
+ public:
+  // An empty reference: non-recording, invalid context.
+  SpanRef() noexcept = default;
+  // A non-recording span that carries `context`.
+  explicit SpanRef(SpanContext context) noexcept
+      : SpanOperations(nullptr, std::move(context)) {}
+
+  SpanRef(const SpanRef& other) noexcept : SpanOperations(other) {
+    if (recording_ != nullptr) recording_->retain();
+  }
+  SpanRef(SpanRef&& other) noexcept
+      : SpanOperations(std::exchange(other.recording_, nullptr),
+                       std::move(other.context_)) {}
+  SpanRef& operator=(const SpanRef& other) noexcept {
+    SpanRef copy(other);
+    swap(copy);
+    return *this;
+  }
+  SpanRef& operator=(SpanRef&& other) noexcept {
+    SpanRef moved(std::move(other));
+    swap(moved);
+    return *this;
+  }
+  ~SpanRef() {
+    if (recording_ != nullptr) recording_->release();
+  }
+
+ private:
+  friend class Span;
+  // Takes over one reference to `recording`.
+  SpanRef(SpanInterface* recording, SpanContext context) noexcept
+      : SpanOperations(recording, std::move(context)) {}
+};
+
+inline void detail::SpanOperations::record_exception(
+    std::string_view type, std::string_view message,
+    Attributes extra) const noexcept {
   if (!recording_) return;
   if (extra.empty()) {
     const KeyValue attributes[] = {{"exception.type", type},
@@ -313,7 +330,7 @@ inline void SpanRef::record_exception(std::string_view type,
   }
 }
 
-inline void SpanRef::record_exception(
+inline void detail::SpanOperations::record_exception(
     const std::exception& error) const noexcept {
   if (!recording_) return;
   const char* mangled = typeid(error).name();
