@@ -71,18 +71,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
 std::optional<std::string> percent_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int high = hex_digit_value(text[i + 1]);
-    const int low = hex_digit_value(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<char>(high << 4 | low));
-    i += 2;
-  }
+  if (!weft::detail::append_percent_decoded(out, text)) return std::nullopt;
   return out;
 }
 

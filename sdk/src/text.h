@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "weft/percent_encoding.h"
+
 namespace weft::sdk {
 
 // `text` without the spaces and tabs around it (W3C's optional whitespace;
@@ -24,13 +26,8 @@ std::string_view trim(std::string_view text) noexcept;
 // `text` with A-Z lowercased; other bytes (non-ASCII included) unchanged.
 std::string to_lower_ascii(std::string_view text);
 
-// The value (0..15) of a hex digit in either case, or -1.
-constexpr int hex_digit_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// The value (0..15) of a hex digit in either case, or -1 (the API's).
+using weft::detail::hex_digit_value;
 
 // True when `text` is made of hex digits only (either case; empty is true).
 bool is_hex(std::string_view text) noexcept;

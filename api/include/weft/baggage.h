@@ -38,6 +38,7 @@
 #include "weft/array_view.h"
 #include "weft/context.h"
 #include "weft/diagnostics.h"
+#include "weft/percent_encoding.h"
 #include "weft/propagation.h"
 #include "weft/trace_state.h"
 
@@ -278,14 +279,6 @@ inline void append_percent_encoded(std::string& out, std::string_view text) {
   }
 }
 
-// Hex value of `c` in either case, or -1.
-constexpr int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Replaces each maximal invalid subpart of UTF-8 in `text` with U+FFFD (the
 // Unicode "best practice" the W3C text points to).
 inline std::string replace_invalid_utf8(std::string_view text) {
@@ -331,33 +324,27 @@ inline std::string replace_invalid_utf8(std::string_view text) {
   return out;
 }
 
-// Appends the percent-decoding of `text` (baggage-octets) to `out`; false
-// when an escape is not '%' and two hex digits.
-inline bool append_percent_decoded(std::string& out, std::string_view text) {
+// Appends the percent-decoding of `text` (baggage-octets) to `out`, with
+// decoded bytes that are not UTF-8 replaced by U+FFFD; false when an escape
+// is not '%' and two hex digits.
+inline bool append_baggage_value_decoded(std::string& out,
+                                         std::string_view text) {
   if (text.find('%') == std::string_view::npos) {
     out.append(text);
     return true;
   }
   const std::size_t start = out.size();
-  bool high_bytes = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
+  if (!append_percent_decoded(out, text)) return false;
+  const std::string_view decoded =
+      std::string_view(out).substr(start, out.size() - start);
+  // baggage-octets are ASCII: a byte of 0x80 or more came from an escape.
+  for (const char c : decoded) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      std::string valid = replace_invalid_utf8(decoded);
+      out.resize(start);
+      out.append(valid);
+      break;
     }
-    if (text.size() - i < 3) return false;
-    const int high = hex_value(text[i + 1]);
-    const int low = hex_value(text[i + 2]);
-    if (high < 0 || low < 0) return false;
-    high_bytes = high_bytes || high >= 8;
-    out.push_back(static_cast<char>(high << 4 | low));
-    i += 2;
-  }
-  if (high_bytes) {
-    std::string decoded = replace_invalid_utf8(
-        std::string_view(out).substr(start, out.size() - start));
-    out.resize(start);
-    out.append(decoded);
   }
   return true;
 }
@@ -401,7 +388,7 @@ inline bool parse_baggage_member(std::string_view member, BaggageEntry& entry) {
   if (!are_baggage_octets(value)) return false;
   entry.key.assign(key);
   entry.value.clear();
-  if (!append_percent_decoded(entry.value, value)) return false;
+  if (!append_baggage_value_decoded(entry.value, value)) return false;
   entry.metadata.clear();
   return semicolon == std::string_view::npos ||
          append_properties(entry.metadata, rest.substr(semicolon + 1));
