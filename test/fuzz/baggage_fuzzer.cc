@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "header_lines.h"
 #include "weft/baggage.h"
 
 namespace {
@@ -58,21 +59,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   check(updated.entries().back().key == "weft");
 
   // Several headers: one per line.
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string joined;
-  std::size_t total = 0;
-  std::string_view rest = input;
-  while (true) {
-    const std::size_t newline = rest.find('\n');
-    const std::string_view value = rest.substr(0, newline);
-    headers.emplace_back(headers.size() % 2 ? "baggage" : "Baggage",
-                         std::string(value));
-    if (headers.size() > 1) joined += ',';
-    joined.append(value);
-    total += value.size() + 1;
-    if (newline == std::string_view::npos) break;
-    rest.remove_prefix(newline + 1);
-  }
+  weft::fuzzing::Headers headers;
+  const auto [joined, total] =
+      weft::fuzzing::append_header_lines(headers, input, "baggage", "Baggage");
   const weft::Context context = weft::BaggagePropagator().extract(headers);
   const weft::Baggage& combined = weft::baggage::from(context);
   check_baggage(combined);

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "header_lines.h"
 #include "weft/propagation.h"
 #include "weft/trace_state.h"
 
@@ -68,23 +69,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   }
 
   // Several headers: one per line.
-  std::vector<std::pair<std::string, std::string>> headers = {
+  weft::fuzzing::Headers headers = {
       {"traceparent",
        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}};
-  std::string joined;
-  std::size_t total = 0;
-  std::string_view rest = input;
-  while (true) {
-    const std::size_t newline = rest.find('\n');
-    const std::string_view value = rest.substr(0, newline);
-    headers.emplace_back(headers.size() % 2 ? "tracestate" : "TraceState",
-                         std::string(value));
-    if (headers.size() > 2) joined += ',';
-    joined.append(value);
-    total += value.size() + 1;
-    if (newline == std::string_view::npos) break;
-    rest.remove_prefix(newline + 1);
-  }
+  const auto [joined, total] = weft::fuzzing::append_header_lines(
+      headers, input, "tracestate", "TraceState");
   const weft::Context context = weft::TraceContextPropagator().extract(headers);
   check(context.span_context().is_valid());
   const weft::TraceState& combined = context.span_context().trace_state();
