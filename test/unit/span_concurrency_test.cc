@@ -4,6 +4,7 @@
 // as much as for the plain one.
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -160,4 +161,69 @@ TEST_CASE("a SpanRef made from a Span counts a reference of its own",
   const auto data = test.take_one();
   CHECK(weft::testing::text_attribute(data->attributes, "through") == "ref");
   ref.add_event("after");  // the data is freed: nothing happens
+}
+
+namespace {
+
+// A span of the API's reference protocol that counts the events it
+// receives and how often its last reference went (reclaim()).
+class CountedSpan final : public weft::SpanInterface {
+ public:
+  std::atomic<int> events{0};
+  std::atomic<int> reclaimed{0};
+
+ protected:
+  void do_set_attribute(std::string_view,
+                        const weft::AttributeView&) noexcept override {}
+  void do_add_event(std::string_view, std::optional<weft::Timestamp>,
+                    weft::Attributes) noexcept override {
+    ++events;
+  }
+  void do_add_link(const weft::SpanContext&,
+                   weft::Attributes) noexcept override {}
+  void do_add_link(const weft::Link&) noexcept override {}
+  void do_set_status(weft::StatusCode, std::string_view) noexcept override {}
+  void do_update_name(std::string_view) noexcept override {}
+  void do_end(std::optional<weft::Timestamp>) noexcept override {}
+  void reclaim() noexcept override { ++reclaimed; }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "references from current_span() are counted: the span's memory goes with "
+    "the last one, whatever thread and order they go in",
+    "[span][context][concurrency]") {
+  CountedSpan counted;
+  std::vector<weft::SpanRef> kept;
+  {
+    // The handle's reference; the other one the protocol starts with is the
+    // SDK's, released last below.
+    weft::Span span(&counted, make_context(1, 1));
+    weft::Scope scope(weft::SpanRef{span});
+    for (int i = 0; i < 100; ++i) {
+      weft::current_span().add_event("lent and given back");
+      kept.push_back(weft::current_span());  // lent and kept
+    }
+    {
+      // Copies given back to the scope, beyond what it keeps to lend.
+      std::vector<weft::SpanRef> copies(200, weft::current_span());
+    }
+    CHECK(counted.events == 100);
+  }  // the scope, then the handle, let go of theirs
+  CHECK(counted.reclaimed == 0);
+  kept.front().add_event("after the end");  // ended: does nothing
+  CHECK(counted.events == 100);
+  std::thread([refs = std::move(kept)]() mutable { refs.clear(); }).join();
+  CHECK(counted.reclaimed == 0);  // the SDK's reference is left
+  counted.release();
+  CHECK(counted.reclaimed == 1);
+}
+
+TEST_CASE("current_span() outside any scope is a non-recording reference",
+          "[span][context]") {
+  const weft::SpanRef span = weft::current_span();
+  CHECK_FALSE(span.is_recording());
+  CHECK_FALSE(span.context().is_valid());
+  span.add_event("nowhere");  // does nothing
 }

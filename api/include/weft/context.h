@@ -21,7 +21,9 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -53,7 +55,7 @@ class ContextKey {
 
 namespace detail {
 
-// A Context's values: a small immutable vector shared by every Context
+// A Context's values: a small immutable array shared by every Context
 // derived from it, one entry per key. with() and without() copy it, so it
 // never holds more entries than there are keys in use.
 struct ContextValue {
@@ -72,7 +74,79 @@ struct ContextEntry {
   std::shared_ptr<const ContextValue> value;
 };
 
-using ContextEntries = std::vector<ContextEntry>;
+// A Context's entries: an immutable array shared by counted references,
+// held in one allocation with its count (a std::shared_ptr to a
+// std::vector took two). Copying and reading are thread-safe.
+class ContextEntries {
+ public:
+  ContextEntries() noexcept = default;
+  ContextEntries(const ContextEntries& other) noexcept : block_(other.block_) {
+    if (block_ != nullptr) {
+      block_->references.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  ContextEntries(ContextEntries&& other) noexcept : block_(other.block_) {
+    other.block_ = nullptr;
+  }
+  ContextEntries& operator=(ContextEntries other) noexcept {
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~ContextEntries() {
+    if (block_ == nullptr ||
+        block_->references.fetch_sub(1, std::memory_order_acq_rel) != 1) {
+      return;
+    }
+    for (std::size_t i = 0; i < block_->size; ++i) {
+      block_->entries()[i].~ContextEntry();
+    }
+    block_->~Block();
+    ::operator delete(block_);
+  }
+
+  // `entries` without `key`, then `key` with `value` when it is not null.
+  // Throws std::bad_alloc.
+  static ContextEntries replace(const ContextEntries& entries, const void* key,
+                                std::shared_ptr<const ContextValue> value) {
+    std::size_t capacity = entries.size() + (value != nullptr ? 1 : 0);
+    if (capacity == 0) return {};
+    ContextEntries result;
+    void* memory =
+        ::operator new(sizeof(Block) + capacity * sizeof(ContextEntry));
+    result.block_ = new (memory) Block{{1}, 0};
+    ContextEntry* out = result.block_->entries();
+    for (const ContextEntry& entry : entries) {
+      if (entry.key == key) continue;
+      new (out + result.block_->size++) ContextEntry(entry);
+    }
+    if (value != nullptr) {
+      new (out + result.block_->size++) ContextEntry{key, std::move(value)};
+    }
+    if (result.block_->size == 0) return {};
+    return result;
+  }
+
+  const ContextEntry* begin() const noexcept {
+    return block_ != nullptr ? block_->entries() : nullptr;
+  }
+  const ContextEntry* end() const noexcept {
+    return block_ != nullptr ? block_->entries() + block_->size : nullptr;
+  }
+  std::size_t size() const noexcept {
+    return block_ != nullptr ? block_->size : 0;
+  }
+
+ private:
+  struct Block {
+    std::atomic<std::size_t> references;
+    std::size_t size;
+    ContextEntry* entries() noexcept {
+      return reinterpret_cast<ContextEntry*>(this + 1);
+    }
+  };
+  static_assert(sizeof(Block) % alignof(ContextEntry) == 0);
+  Block* block_ = nullptr;
+};
 
 }  // namespace detail
 
@@ -146,8 +220,7 @@ class Context {
   friend class Scope;
 
   const detail::ContextValue* find(const void* key) const noexcept {
-    if (values_ == nullptr) return nullptr;
-    for (const detail::ContextEntry& entry : *values_) {
+    for (const detail::ContextEntry& entry : values_) {
       if (entry.key == key) return entry.value.get();
     }
     return nullptr;
@@ -155,29 +228,28 @@ class Context {
   // A copy with `key` set to `value` (removed when null). May throw.
   Context with_entry(const void* key,
                      std::shared_ptr<const detail::ContextValue> value) const {
-    auto entries = std::make_shared<detail::ContextEntries>();
-    if (values_ != nullptr) {
-      entries->reserve(values_->size() + 1);
-      for (const detail::ContextEntry& entry : *values_) {
-        if (entry.key != key) entries->push_back(entry);
-      }
-    }
-    if (value != nullptr) entries->push_back({key, std::move(value)});
     Context copy = *this;
-    copy.values_ = std::move(entries);
+    copy.values_ =
+        detail::ContextEntries::replace(values_, key, std::move(value));
     return copy;
   }
 
   SpanRef span_;
-  std::shared_ptr<const detail::ContextEntries> values_;
+  detail::ContextEntries values_;
 };
+inline SpanRef current_span() noexcept;
+
 // Makes a Context current on this thread for the lifetime of the Scope.
-class Scope {
+// It also lends references to its context's span to current_span(): it
+// takes them 16 at a time, keeps at most 64 given back, and releases the
+// rest when it closes.
+class Scope : private detail::SpanLender {
  public:
   explicit Scope(Context context) noexcept
       : context_(std::move(context)), outer_(innermost()) {
+    lent = context_.span_.recording_;
     if (outer_ != nullptr) outer_->inner_ = this;
-    innermost() = this;
+    detail::innermost_lender() = this;
   }
   // A scope whose context is the current one with `span` as active span.
   explicit Scope(const SpanRef& span) noexcept
@@ -186,10 +258,12 @@ class Scope {
       : Scope(current_context().with_span_context(span_context)) {}
   ~Scope() {
     if (inner_ == nullptr) {  // the innermost scope: the usual case
-      innermost() = outer_;
+      detail::innermost_lender() = outer_;
       if (outer_ != nullptr) outer_->inner_ = nullptr;
+      if (spare != 0) lent->release(spare);
       return;
     }
+    if (spare != 0) lent->release(spare);
     // Closed before a scope opened inside it: unlink it, so that the inner
     // one later restores the one outside this.
     static std::atomic<bool> reported{false};
@@ -214,9 +288,26 @@ class Scope {
   }
 
  private:
-  static Scope*& innermost() noexcept {
-    thread_local Scope* scope = nullptr;
-    return scope;
+  friend SpanRef current_span() noexcept;
+
+  // A counted reference to the span of this Scope's context, taken from the
+  // references it keeps to lend (refilled kRefill at a time with one atomic
+  // add).
+  SpanRef lend_span() noexcept {
+    if (lent != nullptr) {
+      if (spare == 0) {
+        lent->retain(kRefill);
+        spare = kRefill;
+      }
+      --spare;
+    }
+    return SpanRef(lent, context_.span_.context());
+  }
+  static constexpr std::uint32_t kRefill = 16;
+
+  // The innermost open scope is this thread's lender (weft/span_ref.h).
+  static Scope* innermost() noexcept {
+    return static_cast<Scope*>(detail::innermost_lender());
   }
   static const Context& empty() noexcept {
     static const Context kEmpty;
@@ -232,9 +323,14 @@ inline Context Context::current() noexcept { return Scope::current_context(); }
 
 // The active span of this thread's current context (non-recording when there
 // is none). Every operation works on it while the span records; after the
-// span ends, on any thread, they do nothing.
+// span ends, on any thread, they do nothing. The reference is counted like
+// any SpanRef (keep it, move it to another thread), but taken from a few
+// that the innermost Scope holds, and given back there when it goes on this
+// thread while that Scope is open: `weft::current_span().add_event(...)`
+// touches no shared counter (weft/span_ref.h, SpanLender).
 inline SpanRef current_span() noexcept {
-  return Scope::current_context().span();
+  Scope* scope = Scope::innermost();
+  return scope != nullptr ? scope->lend_span() : SpanRef();
 }
 
 // Wraps `function` so that it runs with the Context current now (or

@@ -121,11 +121,13 @@ class SpanInterface {
     return (state_.load(std::memory_order_acquire) & kEnded) != 0;
   }
 
-  void retain() noexcept {
-    references_.fetch_add(1, std::memory_order_relaxed);
+  void retain(std::uint32_t count = 1) noexcept {
+    references_.fetch_add(count, std::memory_order_relaxed);
   }
-  void release() noexcept {
-    if (references_.fetch_sub(1, std::memory_order_acq_rel) == 1) reclaim();
+  void release(std::uint32_t count = 1) noexcept {
+    if (references_.fetch_sub(count, std::memory_order_acq_rel) == count) {
+      reclaim();
+    }
   }
   // The Span handle's end-and-release when it is destroyed. When the handle
   // and the SDK hold the only two references and the span has not ended, no
@@ -201,6 +203,24 @@ class SpanInterface {
 
 namespace detail {
 
+// What a weft::Scope lends from (weft/context.h): the span of its context,
+// and references to it that the Scope holds beyond its context's own, to
+// hand out without touching the shared count. weft::current_span() takes
+// one; a SpanRef destroyed on the thread whose innermost Scope lends the
+// same span gives its reference back there. Each is a real counted
+// reference: the Scope releases what it still holds when it closes. One
+// thread only (the Scope's).
+struct SpanLender {
+  SpanInterface* lent = nullptr;
+  std::uint32_t spare = 0;
+};
+
+// The innermost open Scope of this thread, or null.
+inline SpanLender*& innermost_lender() noexcept {
+  thread_local SpanLender* lender = nullptr;
+  return lender;
+}
+
 // The operations that Span and SpanRef share, on the span they refer to.
 // Not a type to hold: its copies and assignments are the derived classes'.
 class SpanOperations {
@@ -255,8 +275,10 @@ class SpanOperations {
 
  protected:
   SpanOperations() noexcept = default;
-  SpanOperations(SpanInterface* recording, SpanContext context) noexcept
+  SpanOperations(SpanInterface* recording, SpanContext&& context) noexcept
       : recording_(recording), context_(std::move(context)) {}
+  SpanOperations(SpanInterface* recording, const SpanContext& context) noexcept
+      : recording_(recording), context_(context) {}
   SpanOperations(const SpanOperations&) = default;
   SpanOperations& operator=(const SpanOperations&) = default;
   ~SpanOperations() = default;
@@ -300,14 +322,24 @@ class SpanRef : public detail::SpanOperations {
     return *this;
   }
   ~SpanRef() {
-    if (recording_ != nullptr) recording_->release();
+    if (recording_ == nullptr) return;
+    detail::SpanLender* lender = detail::innermost_lender();
+    if (lender != nullptr && lender->lent == recording_ &&
+        lender->spare < kMostSpare) {
+      ++lender->spare;  // given back to this thread's Scope: no atomic
+      return;
+    }
+    recording_->release();
   }
 
  private:
   friend class Span;
+  friend class Scope;
+  // The most references a Scope keeps to lend.
+  static constexpr std::uint32_t kMostSpare = 64;
   // Takes over one reference to `recording`.
-  SpanRef(SpanInterface* recording, SpanContext context) noexcept
-      : SpanOperations(recording, std::move(context)) {}
+  SpanRef(SpanInterface* recording, const SpanContext& context) noexcept
+      : SpanOperations(recording, context) {}
 };
 
 inline void detail::SpanOperations::record_exception(
