@@ -470,6 +470,98 @@ void RecordingSpan::compact() noexcept {
   live_bytes_ = saturated(compacted_->heap_bytes() + Arena::kInlineSize);
 }
 
+namespace {
+
+// Copies `size` bytes; short texts (names and keys are) without a call.
+inline void copy_text(char* out, const char* from, std::size_t size) noexcept {
+  if (size > 16) {
+    std::memcpy(out, from, size);
+  } else if (size >= 8) {  // two overlapping 8-byte moves
+    std::uint64_t head;
+    std::uint64_t tail;
+    std::memcpy(&head, from, 8);
+    std::memcpy(&tail, from + size - 8, 8);
+    std::memcpy(out, &head, 8);
+    std::memcpy(out + size - 8, &tail, 8);
+  } else if (size >= 4) {
+    std::uint32_t head;
+    std::uint32_t tail;
+    std::memcpy(&head, from, 4);
+    std::memcpy(&tail, from + size - 4, 4);
+    std::memcpy(out, &head, 4);
+    std::memcpy(out + size - 4, &tail, 4);
+  } else {
+    for (std::size_t i = 0; i < size; ++i) out[i] = from[i];
+  }
+}
+
+}  // namespace
+
+// An event with a few scalar or string attributes (the common case) is
+// stored with one arena allocation: its attributes, then its name and the
+// attributes' text. Anything else (more attributes, arrays, an empty or
+// repeated key, text over the length limit) returns false, and add_event
+// takes the general path, which applies every limit and rule.
+[[gnu::always_inline]] inline bool RecordingSpan::store_event_fast(
+    std::string_view event_name, Attributes event_attributes,
+    std::uint32_t limit, EventData& event) noexcept {
+  constexpr std::size_t kFastEventAttributes = 4;
+  const std::size_t count = event_attributes.size();
+  if (count > limit || count > kFastEventAttributes) return false;
+  const std::uint32_t max_length =
+      provider_->config.limits().attribute_value_length;
+  std::size_t text_bytes = event_name.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const KeyValue& attribute = event_attributes[i];
+    const std::size_t index = attribute.value.value().index();
+    if (attribute.key.empty() || index > 3) return false;
+    if (index == 3) {
+      const std::size_t size = text_of(attribute.value).size();
+      if (size > max_length) return false;
+      text_bytes += size;
+    }
+    text_bytes += attribute.key.size();
+    for (std::size_t j = 0; j < i; ++j) {
+      if (event_attributes[j].key == attribute.key) return false;
+    }
+  }
+  void* memory = arena.allocate(count * sizeof(Attribute) + text_bytes,
+                                alignof(Attribute));
+  if (memory == nullptr) return false;
+  auto* stored = static_cast<Attribute*>(memory);
+  char* text = reinterpret_cast<char*>(stored + count);
+  const auto copy = [&text](std::string_view from) {
+    copy_text(text, from.data(), from.size());
+    const std::string_view result(text, from.size());
+    text += from.size();
+    return result;
+  };
+  event.name = copy(event_name);
+  for (std::size_t i = 0; i < count; ++i) {
+    const KeyValue& attribute = event_attributes[i];
+    const std::string_view key = copy(attribute.key);
+    const AttributeView& value = attribute.value;
+    switch (value.value().index()) {
+      case 0:
+        new (&stored[i]) Attribute{key, AttributeData(scalar_of<bool>(value))};
+        break;
+      case 1:
+        new (&stored[i])
+            Attribute{key, AttributeData(scalar_of<std::int64_t>(value))};
+        break;
+      case 2:
+        new (&stored[i])
+            Attribute{key, AttributeData(scalar_of<double>(value))};
+        break;
+      default:
+        new (&stored[i]) Attribute{key, AttributeData(copy(text_of(value)))};
+        break;
+    }
+  }
+  event.attributes.assign(stored, count);
+  return true;
+}
+
 void RecordingSpan::add_event(std::string_view event_name,
                               std::optional<Timestamp> timestamp,
                               Attributes event_attributes) noexcept {
@@ -480,18 +572,21 @@ void RecordingSpan::add_event(std::string_view event_name,
     return;
   }
   EventData event;
-  event.name = arena.copy(event_name);
   event.time = timestamp ? *timestamp : now();
-  if (!event_attributes.empty() &&
-      !store_attributes_fast(arena, event_attributes,
-                             limits.attributes_per_event, event.attributes)) {
-    event.attributes.reserve(
-        arena, std::min<std::size_t>(event_attributes.size(),
-                                     limits.attributes_per_event));
-    for (const KeyValue& attribute : event_attributes) {
-      put_attribute(arena, event.attributes, limits.attributes_per_event,
-                    event.dropped_attributes_count, attribute.key,
-                    attribute.value);
+  if (!store_event_fast(event_name, event_attributes,
+                        limits.attributes_per_event, event)) {
+    event.name = arena.copy(event_name);
+    if (!event_attributes.empty() &&
+        !store_attributes_fast(arena, event_attributes,
+                               limits.attributes_per_event, event.attributes)) {
+      event.attributes.reserve(
+          arena, std::min<std::size_t>(event_attributes.size(),
+                                       limits.attributes_per_event));
+      for (const KeyValue& attribute : event_attributes) {
+        put_attribute(arena, event.attributes, limits.attributes_per_event,
+                      event.dropped_attributes_count, attribute.key,
+                      attribute.value);
+      }
     }
   }
   if (!events.push_back(arena, event)) ++dropped_events_count;

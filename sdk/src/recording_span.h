@@ -80,6 +80,10 @@ class RecordingSpan final : public SpanData {
   template <class AttributeRange>
   bool store_attributes_fast(Arena& store, const AttributeRange& from,
                              std::uint32_t limit, AttributeList& out) noexcept;
+  // Stores an event's name and a few simple attributes with one
+  // allocation; false (nothing stored) when they need the general path.
+  bool store_event_fast(std::string_view name, Attributes attributes,
+                        std::uint32_t limit, EventData& event) noexcept;
   // Moves the kept links' data to a fresh arena (LinkRetention::kLatest).
   void compact_links() noexcept;
   // The time now, for the span's end and events: with the SDK's clock, the
