@@ -268,14 +268,18 @@ inline std::size_t percent_encoded_size(std::string_view text) noexcept {
 
 inline void append_percent_encoded(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
+  const std::size_t start = out.size();
+  out.resize(start + percent_encoded_size(text));  // one growth, no appends
+  char* write = &out[start];
   for (char c : text) {
     if (!needs_percent_encoding(c)) {
-      out.push_back(c);
+      *write++ = c;
       continue;
     }
     const auto u = static_cast<unsigned char>(c);
-    const char escape[3] = {'%', kHex[u >> 4], kHex[u & 0xf]};
-    out.append(escape, sizeof escape);
+    *write++ = '%';
+    *write++ = kHex[u >> 4];
+    *write++ = kHex[u & 0xf];
   }
 }
 
@@ -538,48 +542,58 @@ inline Baggage Baggage::parse(std::string_view header) noexcept {
   }
 }
 
-inline std::string Baggage::to_header() const noexcept {
-  if (empty()) return {};
+namespace detail {
+
+// Writes `baggage` as a header value into `header` (replacing what it held),
+// within the W3C limits. The propagator writes into a buffer it reuses.
+inline void write_baggage_header(const Baggage& baggage,
+                                 std::string& header) noexcept {
+  header.clear();
   try {
-    std::string header;
-    header.reserve(64);
     std::size_t written = 0;
     std::size_t dropped = 0;
     std::size_t unwritable = 0;
-    for (const BaggageEntry& entry : *entries_) {
-      if (!detail::is_token(entry.key)) {
+    for (const BaggageEntry& entry : baggage.entries()) {
+      if (!is_token(entry.key)) {
         ++unwritable;
         continue;
       }
-      if (written == kMaxMembers) {
+      if (written == Baggage::kMaxMembers) {
         ++dropped;
         continue;
       }
       const std::size_t start = header.size();
       if (written != 0) header.push_back(',');
       header.append(entry.key).push_back('=');
-      detail::append_percent_encoded(header, entry.value);
+      append_percent_encoded(header, entry.value);
       if (!entry.metadata.empty()) {
         const std::size_t before_metadata = header.size();
         header.push_back(';');
-        if (!detail::append_properties(
-                header, detail::trim_optional_whitespace(entry.metadata))) {
+        if (!append_properties(header,
+                               trim_optional_whitespace(entry.metadata))) {
           header.resize(before_metadata);
         }
       }
-      if (header.size() > kMaxBytes) {
+      if (header.size() > Baggage::kMaxBytes) {
         header.resize(start);
         ++dropped;
         continue;
       }
       ++written;
     }
-    detail::count_unwritable_baggage_keys(unwritable);
-    detail::count_dropped_baggage_members(dropped);
-    return header;
+    count_unwritable_baggage_keys(unwritable);
+    count_dropped_baggage_members(dropped);
   } catch (...) {
-    return {};
+    header.clear();
   }
+}
+
+}  // namespace detail
+
+inline std::string Baggage::to_header() const noexcept {
+  std::string header;
+  detail::write_baggage_header(*this, header);
+  return header;
 }
 
 inline const BaggageEntry* Baggage::find(std::string_view key) const noexcept {
@@ -635,7 +649,10 @@ inline void BaggagePropagator::do_inject(
     const Context& context, CarrierWriter& carrier) const noexcept {
   const Baggage& baggage = baggage::from(context);
   if (baggage.empty()) return;
-  const std::string header = baggage.to_header();
+  // Reused by every inject on this thread: no allocation once it has grown
+  // to the largest header written (at most kMaxBytes and one member).
+  thread_local std::string header;
+  detail::write_baggage_header(baggage, header);
   if (header.empty()) return;
   try {
     carrier.set(kBaggage, header);

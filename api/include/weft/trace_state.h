@@ -9,13 +9,75 @@
 // to read from any number of threads.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstring>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace weft {
+namespace detail {
+
+// Immutable text shared by counted references, held in one allocation (a
+// small header, then the characters): what TraceState keeps, so a parsed
+// header costs one allocation and a copy one atomic increment. Copying and
+// reading are thread-safe.
+class SharedText {
+ public:
+  SharedText() noexcept = default;
+  // `size` characters written by `fill(char*)`; throws std::bad_alloc.
+  // A size of 0 holds nothing.
+  template <class Fill>
+  SharedText(std::size_t size, Fill&& fill) {
+    if (size == 0) return;
+    void* memory = ::operator new(sizeof(Block) + size);
+    block_ = new (memory) Block{{1}, size};
+    fill(block_->chars());
+  }
+  explicit SharedText(std::string_view text)
+      : SharedText(text.size(), [&text](char* out) {
+          std::memcpy(out, text.data(), text.size());
+        }) {}
+
+  SharedText(const SharedText& other) noexcept : block_(other.block_) {
+    if (block_ != nullptr) {
+      block_->references.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  SharedText(SharedText&& other) noexcept : block_(other.block_) {
+    other.block_ = nullptr;
+  }
+  SharedText& operator=(SharedText other) noexcept {
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~SharedText() {
+    if (block_ != nullptr &&
+        block_->references.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      block_->~Block();
+      ::operator delete(block_);
+    }
+  }
+
+  std::string_view view() const noexcept {
+    return block_ != nullptr ? std::string_view(block_->chars(), block_->size)
+                             : std::string_view();
+  }
+  bool empty() const noexcept { return block_ == nullptr; }
+
+ private:
+  struct Block {
+    std::atomic<std::size_t> references;
+    std::size_t size;
+    char* chars() noexcept { return reinterpret_cast<char*>(this + 1); }
+  };
+  Block* block_ = nullptr;
+};
+
+}  // namespace detail
 
 class TraceState {
  public:
@@ -55,10 +117,8 @@ class TraceState {
   TraceState erase(std::string_view key) const;
 
   // The canonical header value: members joined with ',' without spaces.
-  std::string_view header() const noexcept {
-    return header_ ? std::string_view(*header_) : std::string_view();
-  }
-  bool empty() const noexcept { return header_ == nullptr; }
+  std::string_view header() const noexcept { return header_.view(); }
+  bool empty() const noexcept { return header_.empty(); }
   std::size_t size() const noexcept;
 
   // Calls `visit(key, value)` for each member, in order.
@@ -83,12 +143,11 @@ class TraceState {
   }
 
  private:
-  explicit TraceState(std::string canonical)
-      : header_(canonical.empty() ? nullptr
-                                  : std::make_shared<const std::string>(
-                                        std::move(canonical))) {}
+  explicit TraceState(std::string_view canonical) : header_(canonical) {}
+  explicit TraceState(detail::SharedText canonical) noexcept
+      : header_(std::move(canonical)) {}
 
-  std::shared_ptr<const std::string> header_;
+  detail::SharedText header_;
 };
 
 namespace detail {
@@ -166,15 +225,17 @@ inline TraceState TraceState::parse(std::string_view header) noexcept {
   }
   if (count == 0) return {};
   try {
-    std::string canonical;
-    canonical.reserve(total);
-    for (std::size_t i = 0; i < count; ++i) {
-      if (i != 0) canonical += ',';
-      canonical.append(found[i].key, found[i].key_size)
-          .append(1, '=')
-          .append(found[i].value, found[i].value_size);
-    }
-    return TraceState(std::move(canonical));
+    // Written straight into the shared block: one allocation.
+    return TraceState(detail::SharedText(total - 1, [&](char* out) {
+      for (std::size_t i = 0; i < count; ++i) {
+        if (i != 0) *out++ = ',';
+        std::memcpy(out, found[i].key, found[i].key_size);
+        out += found[i].key_size;
+        *out++ = '=';
+        std::memcpy(out, found[i].value, found[i].value_size);
+        out += found[i].value_size;
+      }
+    }));
   } catch (...) {
     return {};
   }
