@@ -63,7 +63,16 @@ struct BaggageEntry {
 
 namespace detail {
 class BaggageParser;
-}
+struct BaggageAccess;
+
+// A Baggage's entries, shared by its copies; a Context holds them as its
+// value, so extracted baggage costs two allocations (the list, this).
+struct BaggageStorage final : ContextValue {
+  explicit BaggageStorage(std::vector<BaggageEntry> list) noexcept
+      : entries(std::move(list)) {}
+  std::vector<BaggageEntry> entries;
+};
+}  // namespace detail
 
 class Baggage {
  public:
@@ -91,14 +100,14 @@ class Baggage {
   // W3C property list is left out. Empty when nothing can be written.
   std::string to_header() const noexcept;
 
-  bool empty() const noexcept { return entries_ == nullptr; }
+  bool empty() const noexcept { return storage_ == nullptr; }
   std::size_t size() const noexcept {
-    return entries_ != nullptr ? entries_->size() : 0;
+    return storage_ != nullptr ? storage_->entries.size() : 0;
   }
   // The entries in order (the order of the header, then of set()). Valid
   // while this Baggage, or a copy of it, lives.
   ArrayView<BaggageEntry> entries() const noexcept {
-    return entries_ != nullptr ? ArrayView<BaggageEntry>(*entries_)
+    return storage_ != nullptr ? ArrayView<BaggageEntry>(storage_->entries)
                                : ArrayView<BaggageEntry>();
   }
 
@@ -122,7 +131,7 @@ class Baggage {
   friend bool operator==(const Baggage& a, const Baggage& b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-      if ((*a.entries_)[i] != (*b.entries_)[i]) return false;
+      if (a.storage_->entries[i] != b.storage_->entries[i]) return false;
     }
     return true;
   }
@@ -132,13 +141,18 @@ class Baggage {
 
  private:
   friend class detail::BaggageParser;
+  friend struct detail::BaggageAccess;
   using Entries = std::vector<BaggageEntry>;
 
   // Takes `entries`, which must not be empty. May throw.
   explicit Baggage(Entries entries)
-      : entries_(std::make_shared<const Entries>(std::move(entries))) {}
+      : storage_(std::make_shared<const detail::BaggageStorage>(
+            std::move(entries))) {}
+  explicit Baggage(
+      std::shared_ptr<const detail::BaggageStorage> storage) noexcept
+      : storage_(std::move(storage)) {}
 
-  std::shared_ptr<const Entries> entries_;  // null when empty
+  std::shared_ptr<const detail::BaggageStorage> storage_;  // null when empty
 };
 
 // W3C Baggage: the `baggage` header.
@@ -168,10 +182,9 @@ class BaggagePropagator final : public TextMapPropagator {
 // Baggage in a Context.
 namespace baggage {
 
-// The baggage of `context` (empty when it has none). Called on a temporary
-// context it returns a copy, so the result never dangles.
-const Baggage& from(const Context& context) noexcept;
-Baggage from(Context&& context) noexcept;
+// The baggage of `context` (empty when it has none): a copy, one counted
+// reference to the same entries, so it never dangles.
+Baggage from(const Context& context) noexcept;
 // `context` with `baggage` as its baggage (none when it is empty).
 Context with(const Context& context, Baggage baggage) noexcept;
 
@@ -525,10 +538,32 @@ class BaggageParser {
   bool truncated_ = false;
 };
 
-inline const ContextKey<Baggage>& baggage_context_key() noexcept {
-  static const ContextKey<Baggage> key("weft.baggage");
-  return key;
+// The key of the baggage in a Context. Its value is a BaggageStorage, held
+// as it is (ContextAccess): never read it with Context::get.
+inline const void* baggage_context_key() noexcept {
+  static const ContextKey<BaggageStorage> key("weft.baggage");
+  return &key;
 }
+
+struct BaggageAccess {
+  static const std::shared_ptr<const BaggageStorage>& storage(
+      const Baggage& baggage) noexcept {
+    return baggage.storage_;
+  }
+  // The baggage of `context`, without copying it (null when none).
+  static const BaggageStorage* find(const Context& context) noexcept {
+    const std::shared_ptr<const ContextValue>* value =
+        ContextAccess::find_value(context, baggage_context_key());
+    return value != nullptr ? static_cast<const BaggageStorage*>(value->get())
+                            : nullptr;
+  }
+  static Baggage from(const Context& context) noexcept {
+    const std::shared_ptr<const ContextValue>* value =
+        ContextAccess::find_value(context, baggage_context_key());
+    if (value == nullptr) return {};
+    return Baggage(std::static_pointer_cast<const BaggageStorage>(*value));
+  }
+};
 
 }  // namespace detail
 
@@ -544,16 +579,16 @@ inline Baggage Baggage::parse(std::string_view header) noexcept {
 
 namespace detail {
 
-// Writes `baggage` as a header value into `header` (replacing what it held),
+// Writes `entries` as a header value into `header` (replacing what it held),
 // within the W3C limits. The propagator writes into a buffer it reuses.
-inline void write_baggage_header(const Baggage& baggage,
+inline void write_baggage_header(ArrayView<BaggageEntry> entries,
                                  std::string& header) noexcept {
   header.clear();
   try {
     std::size_t written = 0;
     std::size_t dropped = 0;
     std::size_t unwritable = 0;
-    for (const BaggageEntry& entry : baggage.entries()) {
+    for (const BaggageEntry& entry : entries) {
       if (!is_token(entry.key)) {
         ++unwritable;
         continue;
@@ -592,13 +627,12 @@ inline void write_baggage_header(const Baggage& baggage,
 
 inline std::string Baggage::to_header() const noexcept {
   std::string header;
-  detail::write_baggage_header(*this, header);
+  detail::write_baggage_header(entries(), header);
   return header;
 }
 
 inline const BaggageEntry* Baggage::find(std::string_view key) const noexcept {
-  if (entries_ == nullptr) return nullptr;
-  for (const BaggageEntry& entry : *entries_) {
+  for (const BaggageEntry& entry : entries()) {
     if (entry.key == key) return &entry;
   }
   return nullptr;
@@ -635,7 +669,7 @@ inline Baggage Baggage::remove(std::string_view key) const noexcept {
   try {
     Entries entries;
     entries.reserve(size() - 1);
-    for (const BaggageEntry& entry : *entries_) {
+    for (const BaggageEntry& entry : this->entries()) {
       if (entry.key != key) entries.push_back(entry);
     }
     if (entries.empty()) return {};
@@ -647,12 +681,12 @@ inline Baggage Baggage::remove(std::string_view key) const noexcept {
 
 inline void BaggagePropagator::do_inject(
     const Context& context, CarrierWriter& carrier) const noexcept {
-  const Baggage& baggage = baggage::from(context);
-  if (baggage.empty()) return;
+  const detail::BaggageStorage* baggage = detail::BaggageAccess::find(context);
+  if (baggage == nullptr) return;
   // Reused by every inject on this thread: no allocation once it has grown
   // to the largest header written (at most kMaxBytes and one member).
   thread_local std::string header;
-  detail::write_baggage_header(baggage, header);
+  detail::write_baggage_header(baggage->entries, header);
   if (header.empty()) return;
   try {
     carrier.set(kBaggage, header);
@@ -676,19 +710,18 @@ inline Context BaggagePropagator::do_extract(
 
 namespace baggage {
 
-inline const Baggage& from(const Context& context) noexcept {
-  static const Baggage kEmpty;
-  const Baggage* baggage = context.get(detail::baggage_context_key());
-  return baggage != nullptr ? *baggage : kEmpty;
-}
-
-inline Baggage from(Context&& context) noexcept {
-  return from(static_cast<const Context&>(context));  // a copy
+inline Baggage from(const Context& context) noexcept {
+  return detail::BaggageAccess::from(context);
 }
 
 inline Context with(const Context& context, Baggage baggage) noexcept {
-  if (baggage.empty()) return context.without(detail::baggage_context_key());
-  return context.with(detail::baggage_context_key(), std::move(baggage));
+  try {
+    return detail::ContextAccess::with_value(
+        context, detail::baggage_context_key(),
+        detail::BaggageAccess::storage(baggage));
+  } catch (...) {
+    return context;
+  }
 }
 
 inline std::optional<std::string> get(const Context& context,

@@ -150,6 +150,10 @@ class ContextEntries {
 
 }  // namespace detail
 
+namespace detail {
+struct ContextAccess;
+}  // namespace detail
+
 class Context {
  public:
   // The empty context: no span, no baggage, no values.
@@ -218,6 +222,7 @@ class Context {
 
  private:
   friend class Scope;
+  friend struct detail::ContextAccess;
 
   const detail::ContextValue* find(const void* key) const noexcept {
     for (const detail::ContextEntry& entry : values_) {
@@ -320,6 +325,28 @@ class Scope : private detail::SpanLender {
 };
 
 inline Context Context::current() noexcept { return Scope::current_context(); }
+
+namespace detail {
+
+// For the API's own values that a Context holds as they are, without a
+// TypedContextValue around them (the baggage's entries): stores and finds
+// the counted value itself under the address of a key.
+struct ContextAccess {
+  // `context` with `value` under `key` (none when null). May throw.
+  static Context with_value(const Context& context, const void* key,
+                            std::shared_ptr<const ContextValue> value) {
+    return context.with_entry(key, std::move(value));
+  }
+  static const std::shared_ptr<const ContextValue>* find_value(
+      const Context& context, const void* key) noexcept {
+    for (const ContextEntry& entry : context.values_) {
+      if (entry.key == key) return &entry.value;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace detail
 
 // The active span of this thread's current context (non-recording when there
 // is none). Every operation works on it while the span records; after the
