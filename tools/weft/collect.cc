@@ -42,6 +42,8 @@ void print_help(std::FILE* out) {
       "  --tls-cert FILE         serve TLS with this PEM certificate chain\n"
       "  --tls-key FILE          ... and this PEM private key\n"
       "  --tls-client-ca FILE    require client certificates from this CA\n"
+      "  --max-request-bytes N   refuse larger requests (default 4194304,\n"
+      "                          4 MiB, the OpenTelemetry Collector's)\n"
       "Faulty-collector switches (for tests):\n"
       "  --fail-first N          answer the first N requests with --fail-code\n"
       "  --fail-code CODE        gRPC status name or number (default\n"
@@ -81,6 +83,8 @@ bool parse_arguments(int argc, char** argv, Arguments& arguments, bool& help) {
   command_line.add_text("tls-cert", options.tls_certificate_file);
   command_line.add_text("tls-key", options.tls_key_file);
   command_line.add_text("tls-client-ca", options.tls_client_ca_file);
+  command_line.add_number("max-request-bytes", options.max_request_bytes, 1,
+                          std::numeric_limits<int>::max());
   command_line.add_number("fail-first", options.fail_first);
   command_line.add_custom("fail-code", [&options](std::string_view value) {
     const std::optional<grpc::StatusCode> code = parse_status_code(value);
@@ -122,7 +126,7 @@ class JsonLineWriter {
       : file_(file), name_(std::move(name)) {}
 
   void write(const ExportTraceServiceRequest& request) {
-    const std::string line = to_otlp_json(request);
+    const std::string line = otlp::to_otlp_json(request);
     std::lock_guard<std::mutex> lock(mutex_);
     if (failed_) return;
     if (line.empty()) {

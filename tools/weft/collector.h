@@ -45,6 +45,10 @@ struct CollectorOptions {
   // Partial success on every accepted request.
   std::int64_t reject_spans = 0;
   std::string partial_message;
+  // The largest request accepted, in bytes, as sent and once inflated:
+  // gRPC's max receive message size (a larger one is refused with
+  // RESOURCE_EXHAUSTED). 4 MiB, the OpenTelemetry Collector's default.
+  std::size_t max_request_bytes = 4 << 20;
   // Keep every accepted request in memory (tests).
   bool keep_requests = false;
   // Told about each request that could not be decoded (any gRPC thread).
