@@ -1,6 +1,6 @@
 // libFuzzer target: what `weft collect --listen-http` does with an
-// application/json body (tools/weft/otlp_json.h from_otlp_json), and the
-// round trip through the line it stores (to_otlp_json).
+// application/json body (exporters/otlp_common otlp_json.h from_otlp_json), and
+// the round trip through the line it stores (to_otlp_json).
 //
 // Besides "no crash, no sanitizer report", for every input that decodes:
 //   - the decoded request prints as one non-empty line of OTLP/JSON;
@@ -56,17 +56,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   // Reused, as the collector reuses one message per thread.
   static ExportTraceServiceRequest request;
   std::string problem;
-  if (!weft::tools::from_otlp_json(input, request, &problem)) {
+  if (!weft::otlp::from_otlp_json(input, request, &problem)) {
     check(!problem.empty());
     check(request.ByteSizeLong() == 0);
     return 0;
   }
-  const std::string line = weft::tools::to_otlp_json(request);
+  const std::string line = weft::otlp::to_otlp_json(request);
   check(!line.empty());
   check(line.find('\n') == std::string::npos);
   ExportTraceServiceRequest again;
-  check(weft::tools::from_otlp_json(line, again));
+  check(weft::otlp::from_otlp_json(line, again));
   check(same(again, request));
-  check(weft::tools::to_otlp_json(again) == line);
+  check(weft::otlp::to_otlp_json(again) == line);
   return 0;
 }

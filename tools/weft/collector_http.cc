@@ -42,7 +42,7 @@ Encoding answer_encoding(const httplib::Request& request) {
 void set_body(httplib::Response& response,
               const google::protobuf::Message& message, Encoding encoding) {
   if (encoding == Encoding::kJson) {
-    response.set_content(to_otlp_json(message), kJsonType);
+    response.set_content(otlp::to_otlp_json(message), kJsonType);
   } else {
     response.set_content(message.SerializeAsString(), kProtobufType);
   }
@@ -140,7 +140,7 @@ void handle_export(Collector::State& state, const httplib::Request& request,
   ExportTraceServiceRequest* const decoded = reused.get();
   std::string problem;
   const bool ok = *encoding == Encoding::kJson
-                      ? from_otlp_json(body, *decoded, &problem)
+                      ? otlp::from_otlp_json(body, *decoded, &problem)
                       : decoded->ParseFromString(body);
   if (!ok) {
     return refuse(

@@ -1,8 +1,8 @@
-// OTLP/JSON (tools/weft/otlp_json.h) without a network: from_otlp_json reads
-// back what to_otlp_json writes, field for field, and reads what else the
-// OTLP/JSON mapping allows (ids in hex of either case, enums as names,
-// 64-bit integers as numbers, the .proto's field names, unknown fields); it
-// refuses what is not such a message with a reason.
+// OTLP/JSON (exporters/otlp_common otlp_json.h) without a network:
+// from_otlp_json reads back what to_otlp_json writes, field for field, and
+// reads what else the OTLP/JSON mapping allows (ids in hex of either case,
+// enums as names, 64-bit integers as numbers, the .proto's field names, unknown
+// fields); it refuses what is not such a message with a reason.
 #include "otlp_json.h"
 
 #include <google/protobuf/util/field_comparator.h>
@@ -20,8 +20,8 @@ namespace {
 
 using opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
 using opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse;
-using weft::tools::from_otlp_json;
-using weft::tools::to_otlp_json;
+using weft::otlp::from_otlp_json;
+using weft::otlp::to_otlp_json;
 
 // A request with every kind of field: the varied spans and a span with 64
 // links (32 kept), as the exporter encodes them.

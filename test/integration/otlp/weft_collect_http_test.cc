@@ -31,9 +31,9 @@ namespace {
 using namespace std::chrono_literals;
 using opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
 using opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse;
+using weft::otlp::from_otlp_json;
+using weft::otlp::to_otlp_json;
 using weft::testing::ChildProcess;
-using weft::tools::from_otlp_json;
-using weft::tools::to_otlp_json;
 
 constexpr char kProtobuf[] = "application/x-protobuf";
 constexpr char kJson[] = "application/json";

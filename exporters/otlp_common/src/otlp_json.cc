@@ -8,7 +8,7 @@
 
 #include "text.h"
 
-namespace weft::tools {
+namespace weft::otlp {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -150,4 +150,4 @@ bool from_otlp_json(std::string_view json, google::protobuf::Message& message,
   return true;
 }
 
-}  // namespace weft::tools
+}  // namespace weft::otlp

@@ -1,8 +1,10 @@
 // OTLP/JSON: the protobuf JSON mapping with OTLP's rules (trace and span ids
 // as hex instead of base64, enums as integers, 64-bit integers as strings,
-// lowerCamelCase keys, default values left out). `weft collect` writes one
-// request per line in this form and reads requests and writes answers in it
-// over OTLP/HTTP; `weft view` reads it. Stateless, thread-safe.
+// lowerCamelCase keys, default values left out). The OTLP/HTTP exporter
+// sends requests in this form (http/json) and reads answers in it; `weft
+// collect` writes one request per line in it, which `weft view` reads, and
+// reads requests and writes answers in it over OTLP/HTTP. Stateless,
+// thread-safe.
 #pragma once
 
 #include <google/protobuf/message.h>
@@ -10,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace weft::tools {
+namespace weft::otlp {
 
 // One line of OTLP/JSON (no newline) for a request, a response or any part
 // of them; empty if the message cannot be printed (which a decoded message
@@ -26,4 +28,4 @@ std::string to_otlp_json(const google::protobuf::Message& message);
 bool from_otlp_json(std::string_view json, google::protobuf::Message& message,
                     std::string* problem = nullptr);
 
-}  // namespace weft::tools
+}  // namespace weft::otlp
