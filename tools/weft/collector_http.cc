@@ -271,8 +271,11 @@ sdk::Expected<std::unique_ptr<HttpReceiver>> HttpReceiver::start(
   http.set_error_handler(httplib::Server::HandlerWithResponse(describe_error));
   http.set_payload_max_length(options.max_request_bytes);
   // An exporter keeps one connection for all its requests; httplib's
-  // default would close it after every 5th.
+  // default would close it after every 5th. An idle connection is closed
+  // after 2 s (httplib's default: 5 s): stop() waits that long for a client
+  // that keeps one open, as httplib's workers do not see the stop sooner.
   http.set_keep_alive_max_count(1000000);
+  http.set_keep_alive_timeout(2);
 
   const int bound = port == 0 ? http.bind_to_any_port(host)
                     : http.bind_to_port(host, port) ? port

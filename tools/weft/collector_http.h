@@ -32,7 +32,8 @@ class HttpReceiver {
   // The address actually bound, e.g. "127.0.0.1:41236".
   const std::string& address() const noexcept { return address_; }
   int port() const noexcept { return port_; }
-  // Stops listening and waits for the requests being served; idempotent.
+  // Stops listening and waits for the requests being served (and up to 2 s
+  // for a client that keeps an idle connection open); idempotent.
   void stop();
 
  private:

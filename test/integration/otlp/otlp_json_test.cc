@@ -168,7 +168,7 @@ TEST_CASE(
       Row{__LINE__,
           R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"links":[{"spanId":"zz"}]}]}]}]})",
           "spanId is not a hex string"},
-      Row{__LINE__, R"({"resourceSpans":{"not":"a list"}})", ""},
+      Row{__LINE__, R"({"resourceSpans":[1]})", ""},
       Row{__LINE__,
           R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"kind":"SPAN_KIND_SERVER","startTimeUnixNano":"soon"}]}]}]})",
           ""},

@@ -297,6 +297,7 @@ TEST_CASE(
     // answer closed it).
     CHECK(post(client, "", kProtobuf)->status == 200);
   }
+  client.stop();  // else the collector waits for the idle connection
   stop(collect);
   CHECK_THAT(collect.out_text(),
              Catch::Contains(std::to_string(rows.size() + malformed) +
