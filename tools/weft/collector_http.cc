@@ -88,8 +88,9 @@ void handle_export(Collector::State& state, const httplib::Request& request,
   const std::string content_encoding =
       request.get_header_value("Content-Encoding");
   const bool compressed = content_encoding == "gzip";
-  // Refused before or while the body is read: what is left of it is not
-  // read, so the connection is closed after the answer.
+  // Counts the request as malformed and answers `http_status`. One refused
+  // before or while its body is read also closes the connection, as the
+  // rest of the body is not read.
   const auto refuse = [&](int http_status, const std::string& problem) {
     state.count_malformed(problem + " (from " + request.remote_addr + ")");
     state.wait_before_answer();
@@ -192,8 +193,9 @@ void refuse_method(const httplib::Request& request,
 // Content-Length over the limit) the same google.rpc.Status body as ours.
 httplib::Server::HandlerResponse describe_error(const httplib::Request& request,
                                                 httplib::Response& response) {
-  if (!response.body.empty())
+  if (!response.body.empty()) {
     return httplib::Server::HandlerResponse::Unhandled;
+  }
   const std::string message =
       response.status == 404
           ? "no such path: " + sdk::printable(request.path) +
