@@ -42,8 +42,10 @@ void print_help(std::FILE* out) {
       "  --listen-http HOST:PORT OTLP/HTTP address (e.g. 127.0.0.1:4318),\n"
       "                          printed as 'weft collect: listening on\n"
       "                          HOST:PORT (OTLP/HTTP)'\n"
-      "  --max-request-bytes N   the largest OTLP/HTTP body, as sent and once\n"
-      "                          inflated (default 4194304); larger: 413\n"
+      "  --max-request-bytes N   refuse larger requests, as sent and once\n"
+      "                          inflated (default 4194304, 4 MiB, the\n"
+      "                          OpenTelemetry Collector's): gRPC answers\n"
+      "                          RESOURCE_EXHAUSTED, HTTP 413\n"
       "  --out FILE              write OTLP/JSON lines to FILE ('-': stdout);\n"
       "                          without it, requests are decoded and counted\n"
       "  --count-only            decode and count only (the default without\n"
@@ -75,9 +77,6 @@ constexpr std::uint64_t kMaxMilliseconds = 24 * 60 * 60 * 1000;
 constexpr std::uint64_t kMaxSpans = std::numeric_limits<std::int64_t>::max();
 constexpr std::uint64_t kNotGiven = std::numeric_limits<std::uint64_t>::max();
 
-// The largest --max-request-bytes (1 GiB).
-constexpr std::uint64_t kMaxRequestBytes = 1024 * 1024 * 1024;
-
 struct Arguments {
   CollectorOptions collector;
   std::string out;
@@ -91,21 +90,20 @@ bool parse_arguments(int argc, char** argv, Arguments& arguments, bool& help) {
   std::uint64_t retry_after = kNotGiven;
   std::uint64_t delay = 0;
   std::uint64_t reject_spans = 0;
-  std::uint64_t max_request_bytes = options.max_request_bytes;
   std::uint32_t fail_http_status =
       static_cast<std::uint32_t>(options.fail_http_status);
   std::string listen;
   CommandLine command_line("weft collect");
   command_line.add_text("listen", listen);
   command_line.add_text("listen-http", options.listen_http);
-  command_line.add_number("max-request-bytes", max_request_bytes, 1,
-                          kMaxRequestBytes);
   command_line.add_text("out", arguments.out);
   command_line.add_switch("count-only", arguments.count_only);
   command_line.add_number("exit-after-spans", arguments.exit_after_spans);
   command_line.add_text("tls-cert", options.tls_certificate_file);
   command_line.add_text("tls-key", options.tls_key_file);
   command_line.add_text("tls-client-ca", options.tls_client_ca_file);
+  command_line.add_number("max-request-bytes", options.max_request_bytes, 1,
+                          std::numeric_limits<int>::max());
   command_line.add_number("fail-first", options.fail_first);
   command_line.add_custom("fail-code", [&options](std::string_view value) {
     const std::optional<grpc::StatusCode> code = parse_status_code(value);
@@ -134,7 +132,6 @@ bool parse_arguments(int argc, char** argv, Arguments& arguments, bool& help) {
   } else if (!options.listen_http.empty()) {
     options.listen.clear();
   }
-  options.max_request_bytes = static_cast<std::size_t>(max_request_bytes);
   options.fail_http_status = static_cast<int>(fail_http_status);
   if (retry_after != kNotGiven) {
     options.retry_after = std::chrono::milliseconds(retry_after);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <queue>
 #include <sstream>
 #include <thread>
@@ -36,9 +37,6 @@ grpc::ByteBuffer to_byte_buffer(const std::string& bytes) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
-// The largest request the collector accepts, compressed or inflated.
-constexpr std::size_t kMaxRequestBytes = 64 * 1024 * 1024;
-
 // gRPC hands the collector each request as it came off the wire (per-message
 // decompression is switched off in Collector::start, a public channel
 // argument), so that the collector can tell whether it was gzip-compressed
@@ -56,8 +54,9 @@ bool is_gzip(const std::vector<grpc::Slice>& slices) {
 }
 
 // The inflated bytes of a gzip stream, or nothing when the stream is broken,
-// truncated or inflates beyond kMaxRequestBytes.
-std::optional<std::string> gunzip(const std::vector<grpc::Slice>& slices) {
+// truncated or inflates beyond `max_bytes`.
+std::optional<std::string> gunzip(const std::vector<grpc::Slice>& slices,
+                                  std::size_t max_bytes) {
   z_stream stream{};
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return std::nullopt;
   std::string inflated;
@@ -72,7 +71,7 @@ std::optional<std::string> gunzip(const std::vector<grpc::Slice>& slices) {
       stream.avail_out = 64 * 1024;
       result = inflate(&stream, Z_NO_FLUSH);
       inflated.resize(used + 64 * 1024 - stream.avail_out);
-      if (inflated.size() > kMaxRequestBytes) result = Z_MEM_ERROR;
+      if (inflated.size() > max_bytes) result = Z_MEM_ERROR;
     }
   }
   inflateEnd(&stream);
@@ -179,7 +178,8 @@ grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
   const bool compressed = request_bytes.Dump(&slices).ok() && is_gzip(slices);
   bool decoded = false;
   if (compressed) {
-    const std::optional<std::string> inflated = gunzip(slices);
+    const std::optional<std::string> inflated =
+        gunzip(slices, options.max_request_bytes);
     decoded = inflated && request->ParseFromString(*inflated);
   } else {
     decoded = decode_request(request_bytes, *request);
@@ -335,7 +335,8 @@ std::optional<sdk::Error> Collector::start_grpc() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials.value(), &port_);
   builder.RegisterService(service_.get());
-  builder.SetMaxReceiveMessageSize(static_cast<int>(kMaxRequestBytes));
+  builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<std::size_t>(
+      options.max_request_bytes, std::numeric_limits<int>::max())));
   // Requests arrive as sent: handle() inflates gzip itself and so learns
   // which requests were compressed. deflate is refused (UNIMPLEMENTED), as
   // handle() does not inflate it; OTLP exporters send gzip or nothing.

@@ -38,9 +38,6 @@ struct CollectorOptions {
   // picks one); empty: that server is not started. At least one is needed.
   std::string listen = "127.0.0.1:4317";
   std::string listen_http;
-  // The largest OTLP/HTTP request body, as sent and once inflated; larger
-  // ones are answered 413.
-  std::size_t max_request_bytes = 4 * 1024 * 1024;
   // TLS for both servers: certificate chain and key (PEM files); with a
   // client CA, clients must present a certificate it signed (mTLS).
   std::string tls_certificate_file;
@@ -57,6 +54,11 @@ struct CollectorOptions {
   // Partial success on every accepted request.
   std::int64_t reject_spans = 0;
   std::string partial_message;
+  // The largest request accepted, in bytes, as sent and once inflated:
+  // gRPC's max receive message size (a larger one is refused with
+  // RESOURCE_EXHAUSTED) and the largest OTLP/HTTP body (413). 4 MiB, the
+  // OpenTelemetry Collector's default.
+  std::size_t max_request_bytes = 4 << 20;
   // Keep every accepted request in memory (tests).
   bool keep_requests = false;
   // Told about each request that could not be decoded, or was refused for

@@ -25,6 +25,7 @@
 #include "otlp_encoder.h"
 #include "otlp_grpc_config.h"
 #include "retry_policy.h"
+#include "text.h"
 #include "weft/sdk/fork.h"
 
 namespace weft::exporters {
@@ -221,59 +222,29 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
       drop(count, DropReason::kShutdown, "the exporter was shut down");
       return sdk::ExportResult::kFailure;
     }
-    std::shared_ptr<Request> request;
     try {
-      request = std::make_shared<Request>(config_.retry_initial_backoff,
-                                          config_.retry_max_backoff);
-      // Encoded straight into the slice that gRPC sends.
-      grpc::Slice slice(encoder_.prepare(spans));
-      encoder_.write(
-          reinterpret_cast<char*>(const_cast<std::uint8_t*>(slice.begin())));
-      request->payload = grpc::ByteBuffer(&slice, 1);
+      encoder_.plan(spans, config_.max_request_bytes);
     } catch (const std::bad_alloc&) {
       drop(count, DropReason::kEncoding, "out of memory while encoding");
       return sdk::ExportResult::kFailure;
     }
-    request->spans = count;
-    request->bytes = request->payload.Length();
-    request->accepted_early = config_.max_concurrent_exports > 1;
-    bool start_now = false;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      // Start now when a slot is free, else queue it when there is room;
-      // else wait, while shutting down only until its deadline.
-      while (true) {
-        if (active_ < config_.max_concurrent_exports && queued_.empty()) {
-          ++active_;
-          request->holds_slot = true;
-          start_now = true;
-          break;
-        }
-        if (queued_bytes_ + request->bytes <= config_.max_queued_bytes) {
-          queued_.push_back(request);
-          queued_bytes_ += request->bytes;
-          break;
-        }
-        if (shutting_down_) {
-          if (Clock::now() >= shutdown_deadline_) {
-            lock.unlock();
-            drop(count, DropReason::kShutdown,
-                 "shutdown deadline reached before the request could be "
-                 "sent");
-            return sdk::ExportResult::kFailure;
-          }
-          state_changed_.wait_until(lock, shutdown_deadline_);
-        } else {
-          state_changed_.wait(lock);
-        }
+    // A batch too large for one request goes as several, each started,
+    // queued, retried and counted on its own.
+    std::size_t lost = drop_too_large();
+    std::size_t accepted = 0;
+    for (std::size_t part = 0; part < encoder_.parts().size(); ++part) {
+      const std::size_t part_spans = encoder_.parts()[part].spans;
+      if (send_part(part) == sdk::ExportResult::kSuccess) {
+        accepted += part_spans;
+      } else {
+        lost += part_spans;
       }
-      unfinished_.push_back(request);
     }
-    if (start_now) start_attempt(request);
-    if (config_.max_concurrent_exports > 1) return sdk::ExportResult::kSuccess;
-    std::unique_lock<std::mutex> lock(mutex_);
-    state_changed_.wait(lock, [&request] { return request->finished; });
-    return request->result;
+    if (accepted == 0) return sdk::ExportResult::kFailure;
+    // Part of the batch went through: the processor counts the batch as
+    // exported, and learns here about the spans that did not.
+    if (lost != 0) note_failed_after_acceptance(lost);
+    return sdk::ExportResult::kSuccess;
   }
 
   bool force_flush(milliseconds timeout) noexcept override {
@@ -381,6 +352,95 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
                std::string("OTLP exporter to ") + config_.target + ": " +
                    kForkedMessage);
     }
+  }
+
+  // Encodes part `part` of the planned batch into a request and starts or
+  // queues it (waiting for room if need be); with max_concurrent_exports = 1
+  // waits for its final result.
+  sdk::ExportResult send_part(std::size_t part) noexcept {
+    const std::size_t spans = encoder_.parts()[part].spans;
+    std::shared_ptr<Request> request;
+    try {
+      request = std::make_shared<Request>(config_.retry_initial_backoff,
+                                          config_.retry_max_backoff);
+      // Encoded straight into the slice that gRPC sends.
+      grpc::Slice slice(encoder_.parts()[part].bytes);
+      encoder_.write_part(part, reinterpret_cast<char*>(
+                                    const_cast<std::uint8_t*>(slice.begin())));
+      request->payload = grpc::ByteBuffer(&slice, 1);
+    } catch (const std::bad_alloc&) {
+      drop(spans, DropReason::kEncoding, "out of memory while encoding");
+      return sdk::ExportResult::kFailure;
+    }
+    request->spans = spans;
+    request->bytes = request->payload.Length();
+    request->accepted_early = config_.max_concurrent_exports > 1;
+    bool start_now = false;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      // Start now when a slot is free, else queue it when there is room;
+      // else wait, while shutting down only until its deadline.
+      while (true) {
+        if (active_ < config_.max_concurrent_exports && queued_.empty()) {
+          ++active_;
+          request->holds_slot = true;
+          start_now = true;
+          break;
+        }
+        if (queued_bytes_ + request->bytes <= config_.max_queued_bytes) {
+          queued_.push_back(request);
+          queued_bytes_ += request->bytes;
+          break;
+        }
+        if (shutting_down_) {
+          if (Clock::now() >= shutdown_deadline_) {
+            lock.unlock();
+            drop(spans, DropReason::kShutdown,
+                 "shutdown deadline reached before the request could be "
+                 "sent");
+            return sdk::ExportResult::kFailure;
+          }
+          state_changed_.wait_until(lock, shutdown_deadline_);
+        } else {
+          state_changed_.wait(lock);
+        }
+      }
+      unfinished_.push_back(request);
+    }
+    if (start_now) start_attempt(request);
+    if (config_.max_concurrent_exports > 1) return sdk::ExportResult::kSuccess;
+    std::unique_lock<std::mutex> lock(mutex_);
+    state_changed_.wait(lock, [&request] { return request->finished; });
+    return request->result;
+  }
+
+  // Counts the spans of the planned batch too large for any request as
+  // dropped; the first is logged (once per exporter). Returns their number.
+  std::size_t drop_too_large() noexcept {
+    const std::vector<otlp::TooLargeSpan>& too_large = encoder_.too_large();
+    if (too_large.empty()) return 0;
+    const bool log =
+        !too_large_warning_given_.exchange(true, std::memory_order_relaxed);
+    std::string why;
+    try {
+      const otlp::TooLargeSpan& first = too_large.front();
+      why = "span '" + sdk::printable(first.span->name) +
+            "' needs a request of " + std::to_string(first.bytes) +
+            " bytes, over max_request_bytes (" +
+            std::to_string(config_.max_request_bytes) + ")";
+      if (log) {
+        sdk::log(logger_, sdk::LogLevel::kWarning,
+                 "OTLP export to " + config_.target + ": dropped " + why +
+                     ". Later spans too large are counted in the exporter's "
+                     "stats (spans_dropped_too_large), not logged");
+      }
+    } catch (const std::bad_alloc&) {
+      why.clear();  // out of memory while logging: the stats still tell
+    }
+    std::lock_guard<std::mutex> lock(stats_->mutex);
+    stats_->stats.spans_dropped_too_large += too_large.size();
+    if (!why.empty()) stats_->stats.last_error.swap(why);
+    return too_large.size();
   }
 
   // In a forked child's destructor: what needs gRPC's threads is never
@@ -878,6 +938,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
   // Set in a forked child before it has other threads; then only read.
   bool forked_ = false;
   std::atomic<bool> fork_warning_given_{false};
+  std::atomic<bool> too_large_warning_given_{false};
   std::thread retry_thread_;  // last: starts after every member above
 };
 

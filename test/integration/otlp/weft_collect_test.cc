@@ -66,7 +66,7 @@ TEST_CASE("weft collect writes each request as one line of OTLP/JSON",
   auto spans = weft::testing::record_varied_spans(provider);
   auto links = weft::testing::record_span_with_64_links(provider);
   {
-    ExporterUnderTest under_test(endpoint);
+    ExporterUnderTest under_test(endpoint, [](auto& o) { o.timeout = 2s; });
     REQUIRE(under_test.exporter->export_spans(spans) == ExportResult::kSuccess);
     REQUIRE(under_test.exporter->export_spans(links) == ExportResult::kSuccess);
   }
@@ -133,7 +133,7 @@ TEST_CASE("weft collect stops cleanly on SIGINT and on SIGTERM",
   weft::testing::TestProvider provider;
   auto spans = weft::testing::record_varied_spans(provider);
   {
-    ExporterUnderTest under_test(endpoint);
+    ExporterUnderTest under_test(endpoint, [](auto& o) { o.timeout = 2s; });
     REQUIRE(under_test.exporter->export_spans(spans) == ExportResult::kSuccess);
   }
   collect.signal(signal_number);
@@ -152,7 +152,7 @@ TEST_CASE("weft collect's faulty switches fail, delay and partially accept",
   const std::string endpoint = start_collect(collect);
   weft::testing::TestProvider provider;
   auto spans = weft::testing::record_varied_spans(provider);
-  ExporterUnderTest under_test(endpoint);
+  ExporterUnderTest under_test(endpoint, [](auto& o) { o.timeout = 2s; });
   const auto started = std::chrono::steady_clock::now();
   REQUIRE(under_test.exporter->export_spans(spans) == ExportResult::kSuccess);
   // Three answers, each delayed by 100 ms.
@@ -254,4 +254,32 @@ TEST_CASE("weft collect reports bad usage and unwritable files clearly",
   REQUIRE(collect.started());
   CHECK(collect.wait_exit(20s) == row.status);
   CHECK_THAT(collect.err_text(), Catch::Contains(row.message));
+}
+
+TEST_CASE(
+    "a 10 MiB batch reaches weft collect with a 4 MiB limit as several "
+    "requests, nothing lost",
+    "[otlp][collect][split][no_tsan]") {
+  ChildProcess collect(collect_command(
+      {"--count-only", "--max-request-bytes", std::to_string(4 << 20)}));
+  const std::string endpoint = start_collect(collect);
+  weft::testing::TestProvider provider;
+  for (int i = 0; i < 1000; ++i) {
+    provider.tracer->start_span("large-" + std::to_string(i), {},
+                                {{"payload", std::string(10 * 1024, 'x')}});
+  }
+  auto spans = provider.take_all();
+  {
+    // The default max_request_bytes: 4 MiB.
+    ExporterUnderTest under_test(endpoint);
+    REQUIRE(under_test.exporter->export_spans(spans) == ExportResult::kSuccess);
+    const auto stats = under_test.exporter->stats();
+    CHECK(stats.requests_succeeded == 3);
+    CHECK(stats.spans_sent == 1000);
+    CHECK(stats.spans_dropped() == 0);
+  }
+  collect.signal(SIGTERM);
+  REQUIRE(collect.wait_exit(20s) == 0);
+  CHECK_THAT(collect.out_text(),
+             Catch::Contains("3 requests, 1000 spans accepted"));
 }

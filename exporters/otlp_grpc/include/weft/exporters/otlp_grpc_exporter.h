@@ -41,6 +41,12 @@
 // returns the batch's final result. Memory held: max_concurrent_exports
 // requests, max_queued_bytes of queued ones, and the one being encoded.
 //
+// Requests that fit (max_request_bytes, default 4 MiB, the collector's
+// usual limit): a batch whose request would be larger goes as several
+// requests, each started or queued, retried and counted on its own as
+// above; a span whose request alone is larger is dropped, counted in
+// spans_dropped_too_large and logged once (warning).
+//
 // Thread-safety: export_spans() is called by one thread at a time;
 // force_flush(), shutdown() and stats() may be called from any thread at
 // any time. Answers are handled on gRPC's threads and retries are started
