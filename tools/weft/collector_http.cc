@@ -278,6 +278,8 @@ sdk::Expected<std::unique_ptr<HttpReceiver>> HttpReceiver::start(
   // that keeps one open, as httplib's workers do not see the stop sooner.
   http.set_keep_alive_max_count(1000000);
   http.set_keep_alive_timeout(2);
+  // Answers leave at once, not after the client's delayed ACK (Nagle).
+  http.set_tcp_nodelay(true);
 
   const int bound = port == 0 ? http.bind_to_any_port(host)
                     : http.bind_to_port(host, port) ? port
