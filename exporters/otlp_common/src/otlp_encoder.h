@@ -84,7 +84,7 @@ class RequestEncoder {
   struct ScopeGroup {
     std::size_t resource_group;
     const sdk::InstrumentationScope* scope;
-    std::vector<const sdk::SpanData*> spans;  // until flattened
+    std::vector<const sdk::SpanData*> spans;  // in batch order
     std::size_t scope_slot = 0;
     std::size_t header_bytes = 0;  // scope and schema_url fields
   };
