@@ -149,7 +149,8 @@ sdk::Expected<std::unique_ptr<HttpClient>> HttpClient::create(
 }
 
 HttpClient::HttpClient(HttpClientOptions options)
-    : options_(std::move(options)) {}
+    : options_(std::move(options)),
+      uses_tls_(starts_with_ignoring_case(options_.url, "https:")) {}
 
 HttpClient::~HttpClient() = default;
 
@@ -329,6 +330,18 @@ HttpResponse HttpClient::post(std::string_view body,
         response.error.append(" (")
             .append(std::strerror(static_cast<int>(os_error)))
             .append(")");
+      }
+      // A new TLS connection that broke before any answer: the handshake
+      // failed, or the server hung up right after it, as a TLS 1.3 server
+      // does when it wants a client certificate; libcurl then reports a
+      // read or write error, not a TLS one.
+      long new_connections = 0;
+      long status = 0;
+      curl_easy_getinfo(h.easy, CURLINFO_NUM_CONNECTS, &new_connections);
+      curl_easy_getinfo(h.easy, CURLINFO_RESPONSE_CODE, &status);
+      if (response.outcome == Outcome::kConnectionLost && uses_tls_ &&
+          new_connections > 0 && status == 0) {
+        response.outcome = Outcome::kTls;
       }
     }
   }

@@ -96,6 +96,7 @@ class HttpClient {
   bool make_handles() noexcept;
 
   const HttpClientOptions options_;
+  const bool uses_tls_;
   std::unique_ptr<Handles> handles_;
   // Clock::time_point::max() until abort_at(); its time since the epoch.
   std::atomic<Clock::rep> abort_at_{

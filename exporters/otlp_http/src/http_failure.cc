@@ -43,10 +43,18 @@ HttpFailure tls(const std::string& error) {
     what +=
         ", the collector does not speak TLS (a plaintext endpoint needs "
         "http://)";
-  } else if (contains(error, "alert") || contains(error, "client cert")) {
+  } else if (contains(error, "certificate required") ||
+             contains(error, "handshake failure") ||
+             contains(error, "client cert")) {
     what +=
         ", the collector refused the handshake (does it require a client "
         "certificate? OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and _KEY)";
+  } else {
+    what +=
+        ", the connection broke during or right after the handshake (does "
+        "the collector speak TLS on this port? a plaintext endpoint needs "
+        "http://; does it require a client certificate? "
+        "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and _KEY)";
   }
   return {HttpFailureKind::kTls, what};
 }

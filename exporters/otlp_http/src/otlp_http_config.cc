@@ -24,7 +24,8 @@ std::optional<std::string> traces_url(std::string_view endpoint,
     problem = "no scheme";
     return std::nullopt;
   }
-  const std::string scheme = sdk::to_lower_ascii(endpoint.substr(0, scheme_end));
+  const std::string scheme =
+      sdk::to_lower_ascii(endpoint.substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") {
     problem = "the scheme must be http or https";
     return std::nullopt;
@@ -33,9 +34,9 @@ std::optional<std::string> traces_url(std::string_view endpoint,
   const std::string_view rest = endpoint.substr(scheme_end + 3);
   const std::size_t path_start = rest.find_first_of("/?#");
   const std::string_view authority = rest.substr(0, path_start);
-  std::string_view path =
-      path_start == std::string_view::npos ? std::string_view()
-                                           : rest.substr(path_start);
+  std::string_view path = path_start == std::string_view::npos
+                              ? std::string_view()
+                              : rest.substr(path_start);
   if (authority.empty() || authority.front() == ':' ||
       authority.find_first_of(" \t@") != std::string_view::npos) {
     problem = "no host";
@@ -57,9 +58,9 @@ std::optional<std::string> traces_url(std::string_view endpoint,
     return std::nullopt;
   }
   std::string url = scheme + "://" + std::string(authority);
-  const bool append = source == EndpointSource::kGeneral ||
-                      (source == EndpointSource::kCode &&
-                       (path.empty() || path == "/"));
+  const bool append =
+      source == EndpointSource::kGeneral ||
+      (source == EndpointSource::kCode && (path.empty() || path == "/"));
   if (append) {
     // http://host:4318/base/ and http://host:4318/base both give
     // http://host:4318/base/v1/traces.
@@ -75,9 +76,8 @@ sdk::Expected<OtlpHttpConfig> finalize_otlp_http_config(
     const exporters::OtlpHttpExporterOptions& options) {
   const sdk::EnvironmentReader reader(environment_of(options), options.logger);
   OtlpHttpConfig config;
-  auto common = finalize_otlp_common_config(options, reader,
-                                            sdk::HeaderTransport::kHttp,
-                                            "OtlpHttpExporterOptions");
+  auto common = finalize_otlp_common_config(
+      options, reader, sdk::HeaderTransport::kHttp, "OtlpHttpExporterOptions");
   if (!common) return common.error();
   config.common = std::move(common.value());
 
@@ -103,8 +103,8 @@ sdk::Expected<OtlpHttpConfig> finalize_otlp_http_config(
     const std::string_view code_endpoint =
         options.endpoint.empty() ? kDefaultUrl
                                  : std::string_view(options.endpoint);
-    auto url = traces_url(code_endpoint, EndpointSource::kCode,
-                          config.use_tls, problem);
+    auto url = traces_url(code_endpoint, EndpointSource::kCode, config.use_tls,
+                          problem);
     if (!url) {
       return Error{Error::kInvalidOption,
                    "OTLP/HTTP exporter: invalid endpoint '" +

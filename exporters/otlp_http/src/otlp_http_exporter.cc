@@ -264,15 +264,14 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
       }
       last_failure += " (retried " + std::to_string(attempts - 1) + " times)";
       const Clock::time_point now = Clock::now();
-      const milliseconds delay = decision.server_delay
-                                     ? *decision.server_delay
-                                     : backoff.next(random_);
+      const milliseconds delay = decision.server_delay ? *decision.server_delay
+                                                       : backoff.next(random_);
       // A retry with less time left than this attempt took would most
       // likely run out of time before the collector answers.
       const Clock::duration took = now - started;
       std::unique_lock<std::mutex> lock(mutex_);
       const auto fits = [&] {
-        return now + delay + took < effective_deadline(export_deadline);
+        return now + delay + took < effective_deadline_locked(export_deadline);
       };
       if (!fits()) {
         lock.unlock();
@@ -313,7 +312,8 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
     const std::string reason =
         why.empty() ? std::string("no answer in time") : why;
     if (shutdown_first) {
-      drop(count, DropReason::kShutdown, "shutdown deadline reached: " + reason);
+      drop(count, DropReason::kShutdown,
+           "shutdown deadline reached: " + reason);
     } else {
       drop(count, DropReason::kTimeout,
            "export timeout of " +

@@ -39,7 +39,15 @@ struct ReceivedRequest {
 };
 
 struct ScriptedAnswer {
-  int status = 200;
+  ScriptedAnswer(int status_code = 200, std::string retry_after_value = {},
+                 std::string content_type_value = {},
+                 std::string body_value = {})
+      : status(status_code),
+        retry_after(std::move(retry_after_value)),
+        content_type(std::move(content_type_value)),
+        body(std::move(body_value)) {}
+
+  int status;
   std::string retry_after;
   std::string content_type;
   std::string body;
