@@ -88,7 +88,7 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
       renew_client_ = false;
       client_->renew_after_fork();
     }
-    const sdk::ExportResult result = send(spans, count);
+    const sdk::ExportResult result = send_batch(spans, count);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       exporting_ = false;
@@ -138,6 +138,10 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
     };
   }
 
+  std::uint64_t spans_failed_after_acceptance() const noexcept override {
+    return failed_after_acceptance_.load(std::memory_order_relaxed);
+  }
+
   const std::string& url() const noexcept override { return config_.url; }
   OtlpProtocol protocol() const noexcept override { return config_.protocol; }
 
@@ -162,11 +166,84 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
     mutex_.unlock();
   }
 
-  // Encodes `spans` into body_ (then payload() is what is sent); false,
-  // with the drop counted, when that fails.
-  bool encode(const sdk::SpanBatch& spans, std::size_t count) noexcept {
+  // The batch as requests of at most max_request_bytes, one after the
+  // other, within one export timeout. kSuccess when any span was
+  // delivered: the spans of the other requests are then reported through
+  // spans_failed_after_acceptance(), so that the processor counts exactly
+  // what was lost.
+  sdk::ExportResult send_batch(const sdk::SpanBatch& spans,
+                               std::size_t count) noexcept {
+    std::size_t planned = 0;
     try {
-      encoder_.encode(spans, body_);
+      encoder_.plan(spans, request_limit());
+      for (const otlp::RequestPart& part : encoder_.parts()) {
+        planned += part.spans;
+      }
+    } catch (const std::bad_alloc&) {
+      drop(count, DropReason::kEncoding, "out of memory while encoding");
+      return sdk::ExportResult::kFailure;
+    }
+    std::size_t lost = count - planned;
+    if (!encoder_.too_large().empty()) drop_too_large();
+    const Clock::time_point export_deadline =
+        sdk::deadline_after(config_.common.timeout);
+    for (std::size_t i = 0; i < encoder_.parts().size(); ++i) {
+      const std::size_t part_spans = encoder_.parts()[i].spans;
+      if (!encode_part(i, part_spans) ||
+          send(part_spans, export_deadline) != sdk::ExportResult::kSuccess) {
+        lost += part_spans;
+      }
+    }
+    if (lost == count) return sdk::ExportResult::kFailure;
+    if (lost > 0) {
+      failed_after_acceptance_.fetch_add(lost, std::memory_order_relaxed);
+    }
+    return sdk::ExportResult::kSuccess;
+  }
+
+  // The limit the encoder plans with: OTLP/JSON takes up to about three
+  // times the bytes of protobuf (hex ids, field names, numbers as text).
+  std::size_t request_limit() const noexcept {
+    return config_.protocol == OtlpProtocol::kHttpJson
+               ? std::max<std::size_t>(config_.common.max_request_bytes / 3,
+                                       otlp::kMinRequestBytes)
+               : config_.common.max_request_bytes;
+  }
+
+  // Spans whose request alone is over the limit: counted, and said once.
+  void drop_too_large() noexcept {
+    std::size_t spans = 0;
+    std::size_t largest = 0;
+    for (const otlp::TooLargeSpan& span : encoder_.too_large()) {
+      ++spans;
+      largest = std::max(largest, span.bytes);
+    }
+    try {
+      const std::string why =
+          std::to_string(spans) + " spans dropped: each alone makes a " +
+          "request larger than max_request_bytes (" +
+          std::to_string(request_limit()) + " bytes; the largest takes " +
+          std::to_string(largest) +
+          "); fewer or shorter attributes, events or links would fit";
+      {
+        std::lock_guard<std::mutex> lock(stats_->mutex);
+        stats_->stats.spans_dropped_too_large += spans;
+        stats_->stats.last_error = why;
+      }
+      if (!too_large_said_.exchange(true, std::memory_order_relaxed)) {
+        sdk::log(logger_, sdk::LogLevel::kWarning,
+                 "OTLP export to " + config_.url + ": " + why +
+                     " (said once; counted in spans_dropped_too_large)");
+      }
+    } catch (...) {
+    }
+  }
+
+  // Encodes part `part` of the plan into body_ (then payload() is what is
+  // sent); false, with the drop counted, when that fails.
+  bool encode_part(std::size_t part, std::size_t count) noexcept {
+    try {
+      encoder_.encode_part(part, body_);
       if (config_.protocol == OtlpProtocol::kHttpJson) {
         opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest
             request;
@@ -206,13 +283,10 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
                : otlp::BodyEncoding::kProtobuf;
   }
 
-  // Sends one request of `count` spans until it is delivered, refused, or
-  // out of time.
-  sdk::ExportResult send(const sdk::SpanBatch& spans,
-                         std::size_t count) noexcept {
-    if (!encode(spans, count)) return sdk::ExportResult::kFailure;
-    const Clock::time_point export_deadline =
-        sdk::deadline_after(config_.common.timeout);
+  // Sends payload(), a request of `count` spans, until it is delivered,
+  // refused, or out of time.
+  sdk::ExportResult send(std::size_t count,
+                         Clock::time_point export_deadline) noexcept {
     otlp::Backoff backoff(config_.common.retry_initial_backoff,
                           config_.common.retry_max_backoff);
     std::string last_failure;
@@ -473,6 +547,9 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
   std::string compressed_;  // body_ gzipped, when compressing
   std::mt19937_64 random_;
   bool renew_client_ = false;  // set in a forked child
+  // Spans of batches reported as kSuccess that were partly lost.
+  std::atomic<std::uint64_t> failed_after_acceptance_{0};
+  std::atomic<bool> too_large_said_{false};
 
   // Lock order: mutex_ before stats_->mutex; health_mutex_ is taken alone.
   // None is held while calling the logger or libcurl.

@@ -61,7 +61,9 @@ struct ServerTls {
 
 class HttpTestServer {
  public:
-  explicit HttpTestServer(std::optional<ServerTls> tls = std::nullopt) {
+  // `max_body`: larger requests get 413 (httplib's payload limit).
+  explicit HttpTestServer(std::optional<ServerTls> tls = std::nullopt,
+                          std::size_t max_body = 64 << 20) {
     if (tls) {
       server_ = std::make_unique<httplib::SSLServer>(
           tls->certificate_file.c_str(), tls->key_file.c_str(),
@@ -70,6 +72,7 @@ class HttpTestServer {
       server_ = std::make_unique<httplib::Server>();
     }
     REQUIRE(server_->is_valid());
+    server_->set_payload_max_length(max_body);
     server_->Post(".*", [this](const httplib::Request& request,
                                httplib::Response& response) {
       handle(request, response);
