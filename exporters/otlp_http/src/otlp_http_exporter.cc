@@ -35,6 +35,27 @@ struct SharedStats {
   OtlpExporterStats stats;
 };
 
+// Headers the exporter sets itself (lowercased names): a configured one of
+// these is left out, with a warning, rather than sent twice.
+bool is_exporter_header(const std::string& name) {
+  return name == "content-type" || name == "content-encoding" ||
+         name == "content-length" || name == "transfer-encoding" ||
+         name == "host" || name == "expect";
+}
+
+void warn_about_exporter_headers(const otlp::OtlpHttpConfig& config,
+                                 const std::shared_ptr<sdk::Logger>& logger) {
+  for (const auto& header : config.common.headers) {
+    if (is_exporter_header(header.first)) {
+      sdk::log(logger, sdk::LogLevel::kWarning,
+               "OTLP/HTTP exporter: ignoring the configured header '" +
+                   header.first +
+                   "': the exporter sets it itself (from the protocol and "
+                   "the compression)");
+    }
+  }
+}
+
 otlp::HttpClientOptions client_options(const otlp::OtlpHttpConfig& config) {
   otlp::HttpClientOptions options;
   options.url = config.url;
@@ -46,7 +67,7 @@ otlp::HttpClientOptions client_options(const otlp::OtlpHttpConfig& config) {
     options.headers.emplace_back("Content-Encoding", "gzip");
   }
   for (const auto& header : config.common.headers) {
-    options.headers.push_back(header);
+    if (!is_exporter_header(header.first)) options.headers.push_back(header);
   }
   options.ca_certificates_pem = config.common.root_certificates_pem;
   options.client_certificate_pem = config.common.client_certificate_pem;
@@ -572,6 +593,7 @@ sdk::Expected<std::unique_ptr<OtlpHttpExporter>> make_otlp_http_exporter(
   sdk::Expected<otlp::OtlpHttpConfig> config =
       otlp::finalize_otlp_http_config(options);
   if (!config) return config.error();
+  warn_about_exporter_headers(config.value(), options.logger);
   auto client = otlp::HttpClient::create(client_options(config.value()));
   if (!client) return client.error();
   try {

@@ -192,7 +192,9 @@ TEST_CASE("headers from the code and the environment arrive with each request",
   HttpExporterUnderTest under_test(
       server.url(),
       [](OtlpHttpExporterOptions& o) {
-        o.headers = {{"X-Tenant", "code"}, {"authorization", "from code"}};
+        o.headers = {{"X-Tenant", "code"},
+                     {"authorization", "from code"},
+                     {"Content-Type", "text/plain"}};
       },
       {{"OTEL_EXPORTER_OTLP_HEADERS",
         "authorization=Bearer%20token,x-scope=a%2Cb"}});
@@ -205,6 +207,11 @@ TEST_CASE("headers from the code and the environment arrive with each request",
   CHECK(requests[0].header("authorization") == "Bearer token");
   CHECK(requests[0].headers.count("authorization") == 1);
   CHECK(requests[0].header("x-scope") == "a,b");
+  // The exporter's own Content-Type, once; the configured one is reported.
+  CHECK(requests[0].headers.count("Content-Type") == 1);
+  CHECK(requests[0].header("Content-Type") == "application/x-protobuf");
+  CHECK(under_test.logger->count_containing(
+            {"ignoring the configured header 'content-type'"}) == 1);
 }
 
 TEST_CASE("a partial success is counted and logged in both encodings",
