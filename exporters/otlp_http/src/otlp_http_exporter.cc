@@ -136,9 +136,11 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
     }
     const Clock::time_point deadline = shutdown_deadline_;
     state_changed_.notify_all();
+    lock.unlock();
     // An attempt in flight ends at the deadline at the latest, even when
     // the collector stays silent.
     client_->abort_at(deadline);
+    lock.lock();
     const bool finished = state_changed_.wait_until(
         lock, deadline, [this] { return !exporting_; });
     lock.unlock();
