@@ -1,4 +1,4 @@
-// weft_w7: OTLP/gRPC end to end, workloads W7 and W7b of shared/BENCH.md.
+// weft_w7: OTLP end to end, workloads W7, W7b and W9 of shared/BENCH.md.
 //
 // Starts `weft collect --count-only` (a gRPC server in another process that
 // decodes every request and counts its spans), then produces 200,000 spans
@@ -11,9 +11,11 @@
 // /proc/*/task/*/schedstat: a figure that a busy machine disturbs far less
 // than wall time). W7 uses a queue of 262,144 (nothing should be dropped); W7b
 // the default queue of 2048, run as a fresh process so that its peak RSS is its
-// own.
+// own. W9 is W7 over OTLP/HTTP (http/protobuf, the real OTLP/HTTP exporter)
+// to `weft collect --listen-http --count-only`, also a fresh process.
 //
-// Run: weft_w7            (W7, then W7b in a child process)
+// Run: weft_w7            (W7, then W7b and W9 in child processes)
+//      weft_w7 --http      (W9 alone: W7 over OTLP/HTTP)
 //      weft_w7 --queue N [--spans N] [--weft PATH]   (one run)
 //      --in-flight N: the exporter's max_concurrent_exports (default: its
 //      default, 2); 1 is the synchronous exporter, for comparison.
@@ -25,12 +27,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <regex>
 #include <string>
 #include <vector>
 
 #include "child_process.h"
 #include "weft/exporters/otlp_grpc_exporter.h"
+#include "weft/exporters/otlp_http_exporter.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/id_generator.h"
 #include "weft/sdk/tracer_provider.h"
@@ -47,6 +52,7 @@ struct Settings {
   std::uint32_t in_flight = 0;  // 0: the exporter's default
   long queued_kib = -1;         // -1: the exporter's default
   bool single = false;
+  bool http = false;  // W9: OTLP/HTTP instead of OTLP/gRPC
 };
 
 // VmHWM (the peak resident set of this process image). Not getrusage():
@@ -85,21 +91,26 @@ double cpu_ns(const std::string& pid) {
   return total;
 }
 
-int run_once(const Settings& settings) {
-  weft::testing::ChildProcess collect(
-      {settings.weft, "collect", "--listen", "127.0.0.1:0", "--count-only"});
-  const auto listening = collect.wait_for_line("listening on", 20s);
-  std::smatch match;
-  if (!listening ||
-      !std::regex_search(*listening, match,
-                         std::regex("listening on ([0-9.]+:[0-9]+)"))) {
-    std::fprintf(stderr, "weft_w7: weft collect did not start: %s\n",
-                 collect.err_text().c_str());
-    return 1;
+// The exporter under test, to the collector at `address` (host:port), and
+// a reader of its counters; null (with the reason printed) when it cannot
+// be made.
+std::unique_ptr<weft::sdk::SpanExporter> make_exporter(
+    const Settings& settings, const std::string& address,
+    std::function<weft::exporters::OtlpExporterStats()>& stats) {
+  if (settings.http) {
+    weft::exporters::OtlpHttpExporterOptions options;
+    options.endpoint = "http://" + address;
+    options.logger = weft::sdk::make_stderr_logger();
+    auto exporter = weft::exporters::make_otlp_http_exporter(options);
+    if (!exporter) {
+      std::fprintf(stderr, "weft_w7: %s\n", exporter.error().message.c_str());
+      return nullptr;
+    }
+    stats = exporter.value()->stats_reader();
+    return std::move(exporter).value();
   }
-
   weft::exporters::OtlpGrpcExporterOptions exporter_options;
-  exporter_options.endpoint = "http://" + match[1].str();
+  exporter_options.endpoint = "http://" + address;
   exporter_options.logger = weft::sdk::make_stderr_logger();
   if (settings.in_flight != 0) {
     exporter_options.max_concurrent_exports = settings.in_flight;
@@ -111,15 +122,34 @@ int run_once(const Settings& settings) {
   auto exporter = weft::exporters::make_otlp_grpc_exporter(exporter_options);
   if (!exporter) {
     std::fprintf(stderr, "weft_w7: %s\n", exporter.error().message.c_str());
+    return nullptr;
+  }
+  stats = exporter.value()->stats_reader();
+  return std::move(exporter).value();
+}
+
+int run_once(const Settings& settings) {
+  weft::testing::ChildProcess collect(
+      {settings.weft, "collect", settings.http ? "--listen-http" : "--listen",
+       "127.0.0.1:0", "--count-only"});
+  const auto listening = collect.wait_for_line("listening on", 20s);
+  std::smatch match;
+  if (!listening ||
+      !std::regex_search(*listening, match,
+                         std::regex("listening on ([0-9.]+:[0-9]+)"))) {
+    std::fprintf(stderr, "weft_w7: weft collect did not start: %s\n",
+                 collect.err_text().c_str());
     return 1;
   }
-  const auto exporter_stats = exporter.value()->stats_reader();
+
+  std::function<weft::exporters::OtlpExporterStats()> exporter_stats;
+  auto exporter = make_exporter(settings, match[1].str(), exporter_stats);
+  if (!exporter) return 1;
   weft::sdk::BatchOptions batch;
   batch.max_queue_size = settings.queue;
   batch.max_export_batch_size = 512;
   batch.schedule_delay = 5ms;
-  auto processor =
-      weft::sdk::make_batch_processor(std::move(exporter).value(), batch);
+  auto processor = weft::sdk::make_batch_processor(std::move(exporter), batch);
   if (!processor) {
     std::fprintf(stderr, "weft_w7: %s\n", processor.error().message.c_str());
     return 1;
@@ -187,8 +217,10 @@ int run_once(const Settings& settings) {
       "peak RSS %.1f MiB%s (producing took %.3f s, %llu spans delivered by "
       "then); CPU per produced span: this process %.2f us, the collector %.2f "
       "us\n",
-      settings.queue >= settings.spans ? "W7 " : "W7b", settings.queue,
-      static_cast<unsigned long long>(settings.spans), received,
+      settings.http                      ? "W9 "
+      : settings.queue >= settings.spans ? "W7 "
+                                         : "W7b",
+      settings.queue, static_cast<unsigned long long>(settings.spans), received,
       static_cast<unsigned long long>(stats.spans_dropped),
       100.0 * static_cast<double>(stats.spans_dropped) /
           static_cast<double>(settings.spans),
@@ -206,8 +238,18 @@ int run_once(const Settings& settings) {
 
 int main(int argc, char** argv) {
   Settings settings;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
+    if (flag == "--http") {
+      settings.http = true;
+      settings.single = true;
+      --i;  // a switch, without a value
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "weft_w7: %s needs a value\n", flag.c_str());
+      return 2;
+    }
     if (flag == "--queue") {
       settings.queue = static_cast<std::uint32_t>(std::stoul(argv[i + 1]));
       settings.single = true;
@@ -222,7 +264,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: weft_w7 [--queue N] [--spans N] [--in-flight N] "
-                   "[--queued-kib N] [--weft PATH]\n");
+                   "[--queued-kib N] [--weft PATH] [--http]\n");
       return 2;
     }
   }
@@ -248,5 +290,13 @@ int main(int argc, char** argv) {
   const auto status = w7b.wait_exit(300s);
   std::fputs(w7b.out_text().c_str(), stdout);
   std::fputs(w7b.err_text().c_str(), stderr);
-  return status.value_or(1);
+  if (status.value_or(1) != 0) return status.value_or(1);
+  // W9 (W7 over OTLP/HTTP) in a fresh process too.
+  weft::testing::ChildProcess w9({"/proc/self/exe", "--spans",
+                                  std::to_string(settings.spans), "--weft",
+                                  settings.weft, "--http"});
+  const auto w9_status = w9.wait_exit(300s);
+  std::fputs(w9.out_text().c_str(), stdout);
+  std::fputs(w9.err_text().c_str(), stderr);
+  return w9_status.value_or(1);
 }
