@@ -191,7 +191,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   if (!decoded) return 0;
   check(reused.SerializeAsString() == request.SerializeAsString());
 
-  const std::string line = weft::tools::to_otlp_json(request);
+  const std::string line = weft::otlp::to_otlp_json(request);
   check(!line.empty());
   check(line.find('\n') == std::string::npos);
 

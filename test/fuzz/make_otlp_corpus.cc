@@ -215,7 +215,7 @@ int main(int argc, char** argv) {
   };
   std::string all_lines;
   for (const auto& [name, request] : seeds) {
-    const std::string line = weft::tools::to_otlp_json(request) + "\n";
+    const std::string line = weft::otlp::to_otlp_json(request) + "\n";
     if (!write(requests + "/" + name, request.SerializeAsString()) ||
         !write(lines + "/collected_" + name, line)) {
       return 1;

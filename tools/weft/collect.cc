@@ -122,7 +122,7 @@ class JsonLineWriter {
       : file_(file), name_(std::move(name)) {}
 
   void write(const ExportTraceServiceRequest& request) {
-    const std::string line = to_otlp_json(request);
+    const std::string line = otlp::to_otlp_json(request);
     std::lock_guard<std::mutex> lock(mutex_);
     if (failed_) return;
     if (line.empty()) {

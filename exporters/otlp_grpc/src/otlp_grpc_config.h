@@ -1,33 +1,28 @@
-// OtlpGrpcConfig: the exporter's settings after the environment applied and
-// everything was validated; only finalize_otlp_grpc_config() makes one, so an
-// exporter never runs with an invalid setting.
+// OtlpGrpcConfig: the OTLP/gRPC exporter's settings after the environment
+// applied and everything was validated; only finalize_otlp_grpc_config()
+// makes one, so an exporter never runs with an invalid setting. The settings
+// every transport shares come from otlp_common (otlp_config.h); the gRPC
+// target, INSECURE and the request slots are added here.
 //
 // Used by the OTLP/gRPC exporter (and its tests). Thread-compatible value.
 #pragma once
 
-#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "otlp_config.h"
 #include "weft/exporters/otlp_grpc_exporter.h"
 #include "weft/sdk/expected.h"
 
 namespace weft::otlp {
 
-struct OtlpGrpcConfig {
+struct OtlpGrpcConfig : OtlpCommonConfig {
   std::string target;  // gRPC target, host:port
   bool use_tls = false;
-  std::string root_certificates_pem;  // empty: system roots
-  std::string client_certificate_pem;
-  std::string client_key_pem;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::chrono::milliseconds timeout{10000};
-  exporters::OtlpCompression compression = exporters::OtlpCompression::kNone;
-  std::chrono::milliseconds retry_initial_backoff{1000};
-  std::chrono::milliseconds retry_max_backoff{5000};
   std::uint32_t max_concurrent_exports = 2;  // at least 1
   std::size_t max_queued_bytes = 0;
 };
@@ -36,10 +31,8 @@ struct OtlpGrpcConfig {
 sdk::Expected<OtlpGrpcConfig> finalize_otlp_grpc_config(
     const exporters::OtlpGrpcExporterOptions& options);
 
-// Parses OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2` (see
-// sdk::parse_key_value_list: values percent-decoded), keys lowercased, and
-// only entries valid as gRPC metadata kept (sdk::header_problem); each
-// dropped entry is described in `rejected`.
+// Parses OTEL_EXPORTER_OTLP_HEADERS for gRPC: parse_headers() of
+// otlp_config.h keeping only the entries valid as gRPC metadata.
 std::vector<std::pair<std::string, std::string>> parse_headers(
     std::string_view text, std::vector<std::string>& rejected);
 

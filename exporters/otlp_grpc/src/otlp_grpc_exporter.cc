@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "backoff.h"
 #include "deadline.h"
 #include "export_failure.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
@@ -897,14 +898,6 @@ sdk::Expected<std::unique_ptr<OtlpGrpcExporter>> make_otlp_grpc_exporter(
                                   "channel: ") +
                           error.what()};
   }
-}
-
-std::optional<OtlpExporterStats> otlp_exporter_stats(
-    const sdk::SpanExporter& exporter) noexcept {
-  if (const auto* otlp = dynamic_cast<const OtlpGrpcExporter*>(&exporter)) {
-    return otlp->stats();
-  }
-  return std::nullopt;
 }
 
 }  // namespace weft::exporters

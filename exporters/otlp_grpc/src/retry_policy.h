@@ -5,15 +5,13 @@
 // OUT_OF_RANGE, UNAVAILABLE and DATA_LOSS are retryable; RESOURCE_EXHAUSTED
 // only when the server sent a google.rpc.RetryInfo (in the status details),
 // whose delay is then honoured; every other code is final. Used by the
-// OTLP/gRPC exporter. Backoff is one thread only; the rest is stateless.
+// OTLP/gRPC exporter (with the shared Backoff of otlp_common). Stateless.
 #pragma once
 
 #include <grpcpp/support/status.h>
 
-#include <algorithm>
 #include <chrono>
 #include <optional>
-#include <random>
 #include <string>
 
 namespace weft::otlp {
@@ -33,26 +31,5 @@ std::optional<std::chrono::milliseconds> retry_info_delay(
 
 // "UNAVAILABLE", "RESOURCE_EXHAUSTED", ...
 std::string status_code_name(grpc::StatusCode code);
-
-// Exponential backoff (x2 per attempt, capped) with +-20% jitter.
-class Backoff {
- public:
-  Backoff(std::chrono::milliseconds initial,
-          std::chrono::milliseconds maximum) noexcept
-      : next_(initial), maximum_(maximum) {}
-
-  template <class Random>
-  std::chrono::milliseconds next(Random& random) {
-    std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    const auto delay = std::chrono::milliseconds(static_cast<long long>(
-        static_cast<double>(next_.count()) * jitter(random)));
-    next_ = std::min(maximum_, next_ * 2);
-    return std::max(delay, std::chrono::milliseconds(1));
-  }
-
- private:
-  std::chrono::milliseconds next_;
-  std::chrono::milliseconds maximum_;
-};
 
 }  // namespace weft::otlp

@@ -48,55 +48,28 @@
 // This header includes no gRPC or protobuf header.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "weft/sdk/environment.h"
+#include "weft/exporters/otlp_exporter.h"
 #include "weft/sdk/expected.h"
-#include "weft/sdk/logger.h"
-#include "weft/sdk/span_exporter.h"
 
 namespace weft::exporters {
 
-enum class OtlpCompression { kNone, kGzip };
-
-// What the application sets in code; unset fields fall back to the
-// environment's general variable or the default (the environment wins over
-// anything set here).
-struct OtlpGrpcExporterOptions {
-  // `http://host:port` (plaintext) or `https://host:port` (TLS); without a
-  // scheme, `insecure` decides. Default http://localhost:4317.
-  std::string endpoint;
+// What the application sets in code (the shared fields are in
+// OtlpExporterOptions); unset fields fall back to the environment's general
+// variable or the default (the environment wins over anything set here).
+// endpoint: `http://host:port` (plaintext) or `https://host:port` (TLS);
+// without a scheme, `insecure` decides; default http://localhost:4317.
+// headers are sent as gRPC metadata: an entry gRPC cannot carry (key outside
+// [0-9a-z_.-] or starting with "grpc-"; value outside printable ASCII unless
+// the key ends in "-bin") is dropped with one warning.
+struct OtlpGrpcExporterOptions : OtlpExporterOptions {
   // Plaintext when the endpoint has no scheme. Default false (TLS).
   std::optional<bool> insecure;
-  // PEM file of the CA(s) that verify the server; empty: the system roots.
-  std::string certificate_file;
-  // PEM files of the client certificate chain and its private key (mTLS);
-  // both or neither.
-  std::string client_certificate_file;
-  std::string client_key_file;
-  // Sent as gRPC metadata with every request (keys are lower-cased). An
-  // entry gRPC cannot carry (key outside [0-9a-z_.-] or starting with
-  // "grpc-"; value outside printable ASCII unless the key ends in "-bin") is
-  // dropped with one warning; OTEL_EXPORTER_OTLP_(TRACES_)HEADERS entries of
-  // the same name replace these.
-  std::vector<std::pair<std::string, std::string>> headers;
-  // The most one batch may take, retries included, counted from when its
-  // request is started (after any wait for a free slot). Default 10 s;
-  // milliseconds::max() means no limit.
-  std::optional<std::chrono::milliseconds> timeout;
-  // Default none.
-  std::optional<OtlpCompression> compression;
-  // First retry delay and cap (exponential with jitter); code only.
-  std::chrono::milliseconds retry_initial_backoff{1000};
-  std::chrono::milliseconds retry_max_backoff{5000};
   // How many requests may be unfinished at once (see the top of this file);
   // code only, at least 1. 1: export_spans() returns each batch's final
   // result.
@@ -106,44 +79,10 @@ struct OtlpGrpcExporterOptions {
   // waiting. An encoded span takes about a third of the memory of a
   // finished span in the batch processor's queue. 0: no queue. Code only.
   std::size_t max_queued_bytes = 8 << 20;
-  // Reports bad variables, failed exports and partial successes; null: the
-  // SDK-wide logger (weft/sdk/logger.h).
-  std::shared_ptr<sdk::Logger> logger;
-  // Where variables are read from; null means the process environment.
-  const sdk::Environment* environment = nullptr;
 };
 
-// The exporter's counters since it was created. Spans counted as dropped
-// were not delivered; `spans_rejected` were delivered but refused by the
-// server (partial success).
-struct OtlpExporterStats {
-  std::uint64_t requests_succeeded = 0;  // requests the server accepted
-  std::uint64_t requests_failed = 0;     // requests given up on
-  std::uint64_t retries = 0;             // attempts after the first
-  std::uint64_t spans_sent = 0;          // accepted (minus rejected ones)
-  std::uint64_t spans_rejected = 0;      // partial success: rejected_spans
-  std::uint64_t partial_successes = 0;   // responses with partial_success
-  std::uint64_t spans_dropped_not_retryable = 0;  // e.g. INVALID_ARGUMENT
-  std::uint64_t spans_dropped_timeout = 0;        // retries ran out of time
-  std::uint64_t spans_dropped_shutdown = 0;       // exporter shut down first
-  std::uint64_t spans_dropped_encoding = 0;       // could not be serialized
-  std::uint64_t spans_dropped_forked = 0;  // in a fork() child (see README)
-  std::string last_error;                  // the last failure, for humans
-
-  std::uint64_t spans_dropped() const noexcept {
-    return spans_dropped_not_retryable + spans_dropped_timeout +
-           spans_dropped_shutdown + spans_dropped_encoding +
-           spans_dropped_forked;
-  }
-};
-
-class OtlpGrpcExporter : public sdk::SpanExporter {
+class OtlpGrpcExporter : public OtlpExporter {
  public:
-  // The counters so far.
-  virtual OtlpExporterStats stats() const noexcept = 0;
-  // A reader of the same counters that stays valid after the exporter was
-  // moved into a processor, and after it was destroyed.
-  virtual std::function<OtlpExporterStats()> stats_reader() const = 0;
   // The endpoint the exporter connects to, after the environment applied
   // (e.g. "localhost:4317"), and whether it uses TLS.
   virtual const std::string& target() const noexcept = 0;
@@ -157,9 +96,5 @@ class OtlpGrpcExporter : public sdk::SpanExporter {
 // its key, an invalid endpoint set in code).
 sdk::Expected<std::unique_ptr<OtlpGrpcExporter>> make_otlp_grpc_exporter(
     OtlpGrpcExporterOptions options = {});
-
-// The counters of `exporter` when it is an OTLP/gRPC exporter.
-std::optional<OtlpExporterStats> otlp_exporter_stats(
-    const sdk::SpanExporter& exporter) noexcept;
 
 }  // namespace weft::exporters

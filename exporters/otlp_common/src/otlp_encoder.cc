@@ -62,6 +62,8 @@ class Sizer {
     position_ += varint_size(size);
   }
   std::size_t total() const noexcept { return position_; }
+  // Where the next nested message's size will be recorded.
+  std::size_t slot() const noexcept { return sizes_.size(); }
 
  private:
   struct Open {
@@ -78,7 +80,7 @@ class Sizer {
 class Writer {
  public:
   Writer(const std::vector<std::uint32_t>& sizes, char* out) noexcept
-      : sizes_(sizes.data()), out_(out) {}
+      : base_(sizes.data()), sizes_(sizes.data()), out_(out) {}
 
   void varint(std::uint32_t field, std::uint64_t value) noexcept {
     raw_varint(std::uint64_t{field} << 3 | kVarint);
@@ -102,7 +104,14 @@ class Writer {
     raw_varint(std::uint64_t{field} << 3 | kLengthDelimited);
     raw_varint(*sizes_++);
   }
+  // A message whose size the caller computed (a part's wrappers).
+  void begin_sized(std::uint32_t field, std::size_t size) noexcept {
+    raw_varint(std::uint64_t{field} << 3 | kLengthDelimited);
+    raw_varint(size);
+  }
   void end() noexcept {}
+  // The next begin() reads the size recorded at `slot` by the Sizer.
+  void seek(std::size_t slot) noexcept { sizes_ = base_ + slot; }
   const char* position() const noexcept { return out_; }
 
  private:
@@ -114,6 +123,7 @@ class Writer {
     *out_++ = static_cast<char>(value);
   }
 
+  const std::uint32_t* base_;
   const std::uint32_t* sizes_;
   char* out_;
 };
@@ -260,36 +270,46 @@ void span(Sink& sink, const SpanData& data) {
   sink.end();
 }
 
-template <class Sink, class Groups>
-void request(Sink& sink, const Groups& groups) {
-  for (const auto& resource_group : groups) {
-    sink.begin(1);  // ExportTraceServiceRequest.resource_spans
-    if (const sdk::Resource* resource = resource_group.resource) {
-      sink.begin(1);  // ResourceSpans.resource
-      for (const auto& [key, value] : resource->attributes) {
-        key_value(sink, 1, key, value);
-      }
-      sink.end();
-    }
-    for (const auto& scope_group : resource_group.scopes) {
-      sink.begin(2);  // ResourceSpans.scope_spans
-      const sdk::InstrumentationScope* scope = scope_group.scope;
-      if (scope != nullptr) {
-        sink.begin(1);  // ScopeSpans.scope
-        text(sink, 1, scope->name);
-        text(sink, 2, scope->version);
-        sink.end();
-      }
-      for (const SpanData* data : scope_group.spans) span(sink, *data);
-      if (scope != nullptr) text(sink, 3, scope->schema_url);
-      sink.end();
-    }
-    if (const sdk::Resource* resource = resource_group.resource) {
-      text(sink, 3, resource->schema_url);
-    }
-    sink.end();
+// ResourceSpans.resource.
+template <class Sink>
+void resource_message(Sink& sink, const sdk::Resource& resource) {
+  sink.begin(1);
+  for (const auto& [key, value] : resource.attributes) {
+    key_value(sink, 1, key, value);
   }
+  sink.end();
 }
+
+// ScopeSpans.scope.
+template <class Sink>
+void scope_message(Sink& sink, const sdk::InstrumentationScope& scope) {
+  sink.begin(1);
+  text(sink, 1, scope.name);
+  text(sink, 2, scope.version);
+  sink.end();
+}
+
+// The bytes of a length-delimited field `field` whose content is `size`.
+constexpr std::size_t wrapped(std::uint32_t field, std::size_t size) noexcept {
+  return tag_size(field) + varint_size(size) + size;
+}
+
+std::size_t text_bytes(std::uint32_t field, std::string_view value) noexcept {
+  return value.empty() ? 0 : wrapped(field, value.size());
+}
+
+// The request of a part as it grows span by span, in request order: the
+// ResourceSpans it completed, the one it is in (its resource and completed
+// ScopeSpans) and the ScopeSpans it is in (its scope and spans).
+struct PartSize {
+  std::size_t closed = 0;
+  std::size_t resource_body = 0;
+  std::size_t scope_body = 0;
+
+  std::size_t total() const noexcept {
+    return closed + wrapped(1, resource_body + wrapped(2, scope_body));
+  }
+};
 
 bool same_scope(const sdk::InstrumentationScope* a,
                 const sdk::InstrumentationScope* b) noexcept {
@@ -302,57 +322,216 @@ bool same_scope(const sdk::InstrumentationScope* a,
 }  // namespace
 
 void RequestEncoder::group(const sdk::SpanBatch& spans) {
-  groups_.clear();
+  resources_.clear();
+  scopes_.clear();
   const sdk::TracerIdentity* last_identity = nullptr;
-  ScopeGroup* last_group = nullptr;
+  std::size_t last_group = 0;
+  bool have_last = false;
   for (const std::unique_ptr<SpanData>& data : spans) {
     if (!data) continue;
     const sdk::TracerIdentity* identity = data->tracer;
-    if (last_group != nullptr && identity == last_identity) {
-      last_group->spans.push_back(data.get());
+    if (have_last && identity == last_identity) {
+      scopes_[last_group].spans.push_back(data.get());
       continue;
     }
     const sdk::Resource* resource =
         identity != nullptr ? identity->resource.get() : nullptr;
     const sdk::InstrumentationScope* scope =
         identity != nullptr ? &identity->scope : nullptr;
-    ResourceGroup* resource_group = nullptr;
-    for (ResourceGroup& candidate : groups_) {
-      if (candidate.resource == resource) resource_group = &candidate;
+    std::size_t resource_group = resources_.size();
+    for (std::size_t i = 0; i < resources_.size(); ++i) {
+      if (resources_[i].resource == resource) resource_group = i;
     }
-    if (resource_group == nullptr) {
-      resource_group = &groups_.emplace_back(ResourceGroup{resource, {}});
+    if (resource_group == resources_.size()) {
+      resources_.push_back(ResourceGroup{resource, {}});
     }
-    ScopeGroup* scope_group = nullptr;
-    for (ScopeGroup& candidate : resource_group->scopes) {
-      if (same_scope(candidate.scope, scope)) scope_group = &candidate;
+    std::size_t scope_group = scopes_.size();
+    for (std::size_t i : resources_[resource_group].scopes) {
+      if (same_scope(scopes_[i].scope, scope)) scope_group = i;
     }
-    if (scope_group == nullptr) {
-      scope_group = &resource_group->scopes.emplace_back(ScopeGroup{scope, {}});
+    if (scope_group == scopes_.size()) {
+      scopes_.push_back(ScopeGroup{resource_group, scope, {}});
+      resources_[resource_group].scopes.push_back(scope_group);
     }
-    scope_group->spans.push_back(data.get());
+    scopes_[scope_group].spans.push_back(data.get());
     last_identity = identity;
     last_group = scope_group;
+    have_last = true;
   }
+}
+
+// The first pass over the whole batch as one request, recording where each
+// message's sizes are and what each takes, in request order.
+void RequestEncoder::measure() {
+  entries_.clear();
+  Sizer sizer(sizes_);
+  for (std::size_t r = 0; r < resources_.size(); ++r) {
+    ResourceGroup& resource_group = resources_[r];
+    sizer.begin(1);  // ExportTraceServiceRequest.resource_spans
+    std::size_t start = sizer.total();
+    if (const sdk::Resource* resource = resource_group.resource) {
+      resource_group.resource_slot = sizer.slot();
+      resource_message(sizer, *resource);
+    }
+    resource_group.header_bytes = sizer.total() - start;
+    for (std::size_t s : resource_group.scopes) {
+      ScopeGroup& scope_group = scopes_[s];
+      sizer.begin(2);  // ResourceSpans.scope_spans
+      start = sizer.total();
+      const sdk::InstrumentationScope* scope = scope_group.scope;
+      if (scope != nullptr) {
+        scope_group.scope_slot = sizer.slot();
+        scope_message(sizer, *scope);
+      }
+      scope_group.header_bytes = sizer.total() - start;
+      for (const SpanData* data : scope_group.spans) {
+        Entry& entry = entries_.emplace_back(Entry{data, s});
+        entry.slot = sizer.slot();
+        start = sizer.total();
+        span(sizer, *data);
+        entry.bytes = sizer.total() - start;
+      }
+      if (scope != nullptr) {
+        text(sizer, 3, scope->schema_url);
+        scope_group.header_bytes += text_bytes(3, scope->schema_url);
+      }
+      sizer.end();
+    }
+    if (const sdk::Resource* resource = resource_group.resource) {
+      text(sizer, 3, resource->schema_url);
+      resource_group.header_bytes += text_bytes(3, resource->schema_url);
+    }
+    sizer.end();
+  }
+}
+
+const std::vector<RequestPart>& RequestEncoder::plan(
+    const sdk::SpanBatch& spans, std::size_t max_request_bytes) {
+  parts_.clear();
+  too_large_.clear();
+  group(spans);
+  measure();
+  RequestPart part;
+  PartSize size;
+  std::size_t scope_group = 0;  // of the part's last span
+  const auto close_part = [&](std::size_t end) {
+    part.end = end;
+    part.bytes = size.total();
+    parts_.push_back(part);
+    part = RequestPart{};
+  };
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    Entry& entry = entries_[i];
+    const ScopeGroup& scope = scopes_[entry.scope_group];
+    const std::size_t resource_header =
+        resources_[scope.resource_group].header_bytes;
+    // Alone in a request:
+    PartSize alone{0, resource_header, scope.header_bytes + entry.bytes};
+    PartSize grown = size;
+    if (part.spans == 0) {
+      grown = alone;
+    } else if (entry.scope_group == scope_group) {
+      grown.scope_body += entry.bytes;
+    } else if (scope.resource_group == scopes_[scope_group].resource_group) {
+      grown.resource_body += wrapped(2, grown.scope_body);
+      grown.scope_body = alone.scope_body;
+    } else {
+      grown.closed = size.total();
+      grown.resource_body = alone.resource_body;
+      grown.scope_body = alone.scope_body;
+    }
+    if (grown.total() > max_request_bytes && part.spans != 0) {
+      close_part(i);
+      grown = alone;
+    }
+    if (grown.total() > max_request_bytes) {
+      entry.too_large = true;
+      too_large_.push_back(TooLargeSpan{entry.span, alone.total()});
+      continue;
+    }
+    if (part.spans == 0) part.first = i;
+    ++part.spans;
+    size = grown;
+    scope_group = entry.scope_group;
+  }
+  if (part.spans != 0) close_part(entries_.size());
+  return parts_;
+}
+
+std::size_t RequestEncoder::write_part(std::size_t index, char* out) {
+  const RequestPart& part = parts_[index];
+  Writer writer(sizes_, out);
+  const auto next_span = [this, &part](std::size_t i) {
+    while (i < part.end && entries_[i].too_large) ++i;
+    return i;
+  };
+  // Runs of spans of one resource, then of one scope, make the request's
+  // ResourceSpans and ScopeSpans; their sizes depend on the part.
+  const auto scope_of = [this](std::size_t i) {
+    return entries_[i].scope_group;
+  };
+  const auto resource_of = [this](std::size_t i) {
+    return scopes_[entries_[i].scope_group].resource_group;
+  };
+  std::size_t i = next_span(part.first);
+  while (i < part.end) {
+    const ResourceGroup& resource_group = resources_[resource_of(i)];
+    // This ResourceSpans' size: its header and each ScopeSpans.
+    std::size_t resource_body = resource_group.header_bytes;
+    std::size_t j = i;
+    while (j < part.end && resource_of(j) == resource_of(i)) {
+      std::size_t scope_body = scopes_[scope_of(j)].header_bytes;
+      const std::size_t scope = scope_of(j);
+      while (j < part.end && scope_of(j) == scope) {
+        if (!entries_[j].too_large) scope_body += entries_[j].bytes;
+        j = next_span(j + 1);
+      }
+      resource_body += wrapped(2, scope_body);
+    }
+    writer.begin_sized(1, resource_body);
+    if (const sdk::Resource* resource = resource_group.resource) {
+      writer.seek(resource_group.resource_slot);
+      resource_message(writer, *resource);
+    }
+    while (i < j) {
+      const ScopeGroup& scope_group = scopes_[scope_of(i)];
+      std::size_t scope_body = scope_group.header_bytes;
+      std::size_t k = i;
+      while (k < j && scope_of(k) == scope_of(i)) {
+        scope_body += entries_[k].bytes;
+        k = next_span(k + 1);
+      }
+      writer.begin_sized(2, scope_body);
+      const sdk::InstrumentationScope* scope = scope_group.scope;
+      if (scope != nullptr) {
+        writer.seek(scope_group.scope_slot);
+        scope_message(writer, *scope);
+      }
+      for (; i < k; i = next_span(i + 1)) {
+        writer.seek(entries_[i].slot);
+        span(writer, *entries_[i].span);
+      }
+      if (scope != nullptr) text(writer, 3, scope->schema_url);
+    }
+    if (const sdk::Resource* resource = resource_group.resource) {
+      text(writer, 3, resource->schema_url);
+    }
+  }
+  return part.spans;
+}
+
+std::size_t RequestEncoder::encode_part(std::size_t index, std::string& out) {
+  out.resize(parts_[index].bytes);
+  return write_part(index, out.data());
 }
 
 std::size_t RequestEncoder::prepare(const sdk::SpanBatch& spans) {
-  group(spans);
-  spans_ = 0;
-  for (const ResourceGroup& resource_group : groups_) {
-    for (const ScopeGroup& scope_group : resource_group.scopes) {
-      spans_ += scope_group.spans.size();
-    }
-  }
-  Sizer sizer(sizes_);
-  request(sizer, groups_);
-  return sizer.total();
+  plan(spans, std::numeric_limits<std::size_t>::max());
+  return parts_.empty() ? 0 : parts_.front().bytes;
 }
 
 std::size_t RequestEncoder::write(char* out) {
-  Writer writer(sizes_, out);
-  request(writer, groups_);
-  return spans_;
+  return parts_.empty() ? 0 : write_part(0, out);
 }
 
 std::size_t RequestEncoder::encode(const sdk::SpanBatch& spans,

@@ -8,7 +8,7 @@
 
 #include "text.h"
 
-namespace weft::tools {
+namespace weft::otlp {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -65,4 +65,4 @@ std::string to_otlp_json(
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-}  // namespace weft::tools
+}  // namespace weft::otlp
