@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "otlp_config.h"
 #include "text.h"
 
 namespace weft::exporters {
@@ -111,20 +112,12 @@ std::vector<std::string> choose_traces_exporters(
   return names;
 }
 
-OtlpTransport choose_otlp_transport(
-    const sdk::Environment& environment,
-    const std::shared_ptr<sdk::Logger>& logger) {
+OtlpProtocol choose_otlp_protocol(const sdk::Environment& environment,
+                                  const std::shared_ptr<sdk::Logger>& logger,
+                                  std::optional<OtlpProtocol> code_choice) {
   const sdk::EnvironmentReader reader(environment, logger);
-  const std::string_view name =
-      reader
-          .first_set({"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
-                      "OTEL_EXPORTER_OTLP_PROTOCOL"})
-          .value_or("OTEL_EXPORTER_OTLP_PROTOCOL");
-  const std::optional<std::string> value =
-      reader.one_of(name, {"grpc", "http/protobuf", "http/json"});
-  if (value == "http/protobuf") return OtlpTransport::kHttpProtobuf;
-  if (value == "http/json") return OtlpTransport::kHttpJson;
-  return OtlpTransport::kGrpc;
+  return otlp::read_protocol(reader).value_or(
+      code_choice.value_or(OtlpProtocol::kGrpc));
 }
 
 }  // namespace weft::exporters

@@ -7,10 +7,13 @@
 // functions, thread-safe.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "weft/exporters/otlp_exporter.h"
 #include "weft/sdk/environment.h"
 #include "weft/sdk/expected.h"
 
@@ -36,13 +39,12 @@ std::vector<std::string> choose_traces_exporters(
     const std::shared_ptr<sdk::Logger>& logger,
     const std::vector<std::string>& code_choice);
 
-enum class OtlpTransport { kGrpc, kHttpProtobuf, kHttpJson };
-
 // The protocol OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else
-// OTEL_EXPORTER_OTLP_PROTOCOL, names (`grpc`, `http/protobuf`,
-// `http/json`); a bad value is reported (naming the variable and the value)
-// and grpc, weft's default, is used.
-OtlpTransport choose_otlp_transport(const sdk::Environment& environment,
-                                    const std::shared_ptr<sdk::Logger>& logger);
+// OTEL_EXPORTER_OTLP_PROTOCOL, names (otlp::read_protocol: a bad value is
+// reported naming the variable and the value), else `code_choice`, else
+// grpc, weft's default.
+OtlpProtocol choose_otlp_protocol(const sdk::Environment& environment,
+                                  const std::shared_ptr<sdk::Logger>& logger,
+                                  std::optional<OtlpProtocol> code_choice);
 
 }  // namespace weft::exporters

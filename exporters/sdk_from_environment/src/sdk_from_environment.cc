@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "exporter_choice.h"
+#include "otlp_config.h"
 #include "weft/exporters/console_exporter.h"
 #include "weft/provider.h"
 #include "weft/sdk/batch_span_processor.h"
@@ -44,16 +45,14 @@ struct MadeExporter {
 sdk::Expected<MadeExporter> make_otlp_exporter(
     const SdkFromEnvironmentOptions& options,
     const sdk::Environment& environment) {
-  const OtlpTransport transport =
-      choose_otlp_transport(environment, options.logger);
-  if (transport != OtlpTransport::kGrpc) {
-    return sdk::Error{
-        sdk::Error::kMissingComponent,
-        std::string("the otlp exporter cannot be set up: this build of weft "
-                    "has no OTLP/HTTP exporter for protocol ") +
-            (transport == OtlpTransport::kHttpJson ? "http/json"
-                                                   : "http/protobuf") +
-            " (OTEL_EXPORTER_OTLP_PROTOCOL); use grpc"};
+  const OtlpProtocol protocol =
+      choose_otlp_protocol(environment, options.logger, options.otlp_protocol);
+  if (protocol != OtlpProtocol::kGrpc) {
+    return sdk::Error{sdk::Error::kMissingComponent,
+                      "the otlp exporter cannot be set up: this build of weft "
+                      "has no OTLP/HTTP exporter for protocol " +
+                          std::string(otlp::protocol_name(protocol)) +
+                          " (OTEL_EXPORTER_OTLP_PROTOCOL); use grpc"};
   }
 #ifdef WEFT_HAVE_OTLP_GRPC
   OtlpGrpcExporterOptions grpc;

@@ -347,8 +347,8 @@ std::string configuration(const FakeEnvironment& environment,
     out += name + ",";
   }
   out += " protocol=" +
-         std::to_string(static_cast<int>(
-             weft::exporters::choose_otlp_transport(environment, logger)));
+         std::to_string(static_cast<int>(weft::exporters::choose_otlp_protocol(
+             environment, logger, std::nullopt)));
 
   weft::exporters::OtlpGrpcExporterOptions exporter_options;
   exporter_options.environment = &environment;

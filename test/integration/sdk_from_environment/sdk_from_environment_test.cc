@@ -130,42 +130,42 @@ TEST_CASE(
     "the OTLP protocol comes from the traces variable, else the general one, "
     "else grpc",
     "[sdk_from_environment]") {
-  using weft::exporters::OtlpTransport;
+  using weft::exporters::OtlpProtocol;
   struct Row {
     int line;
     std::map<std::string, std::string> variables;
-    OtlpTransport transport;
+    OtlpProtocol protocol;
     std::string warning;  // empty: none
   };
   const Row row =
-      GENERATE(Row{__LINE__, {}, OtlpTransport::kGrpc, ""},
+      GENERATE(Row{__LINE__, {}, OtlpProtocol::kGrpc, ""},
                Row{__LINE__,
                    {{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"}},
-                   OtlpTransport::kHttpProtobuf,
+                   OtlpProtocol::kHttpProtobuf,
                    ""},
                Row{__LINE__,
                    {{"OTEL_EXPORTER_OTLP_PROTOCOL", " HTTP/JSON "}},
-                   OtlpTransport::kHttpJson,
+                   OtlpProtocol::kHttpJson,
                    ""},
                Row{__LINE__,
                    {{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"},
                     {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"}},
-                   OtlpTransport::kGrpc,
+                   OtlpProtocol::kGrpc,
                    ""},
                Row{__LINE__,
                    {{"OTEL_EXPORTER_OTLP_PROTOCOL", "http"}},
-                   OtlpTransport::kGrpc,
+                   OtlpProtocol::kGrpc,
                    "ignoring OTEL_EXPORTER_OTLP_PROTOCOL='http'"},
                Row{__LINE__,
                    {{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "spdy"}},
-                   OtlpTransport::kGrpc,
+                   OtlpProtocol::kGrpc,
                    "ignoring OTEL_EXPORTER_OTLP_TRACES_PROTOCOL='spdy'"});
   CAPTURE(row.line);
   FakeEnvironment environment;
   environment.variables = row.variables;
   auto logger = std::make_shared<FakeLogger>();
-  CHECK(weft::exporters::choose_otlp_transport(environment, logger) ==
-        row.transport);
+  CHECK(weft::exporters::choose_otlp_protocol(environment, logger,
+                                              std::nullopt) == row.protocol);
   if (row.warning.empty()) {
     CHECK(logger->size() == 0);
   } else {
@@ -174,6 +174,19 @@ TEST_CASE(
                                     "grpc, http/protobuf, "
                                     "http/json"}) == 1);
   }
+}
+
+TEST_CASE("the protocol given in code applies when no variable sets one",
+          "[sdk_from_environment]") {
+  using weft::exporters::OtlpProtocol;
+  FakeEnvironment environment;
+  CHECK(weft::exporters::choose_otlp_protocol(environment, nullptr,
+                                              OtlpProtocol::kHttpJson) ==
+        OtlpProtocol::kHttpJson);
+  environment.variables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+  CHECK(weft::exporters::choose_otlp_protocol(environment, nullptr,
+                                              OtlpProtocol::kHttpJson) ==
+        OtlpProtocol::kGrpc);
 }
 
 TEST_CASE(

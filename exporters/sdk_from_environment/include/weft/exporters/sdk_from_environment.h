@@ -54,9 +54,11 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "weft/exporters/otlp_exporter.h"
 #include "weft/sdk/environment.h"
 #include "weft/sdk/expected.h"
 #include "weft/sdk/logger.h"
@@ -75,6 +77,9 @@ struct SdkFromEnvironmentOptions {
   // ("console", "otlp,console", "none"); empty: otlp. An unknown name here
   // is an error.
   std::string traces_exporter;
+  // The otlp exporter's protocol when neither OTEL_EXPORTER_OTLP_PROTOCOL
+  // nor OTEL_EXPORTER_OTLP_TRACES_PROTOCOL is set; default grpc.
+  std::optional<OtlpProtocol> otlp_protocol;
   // Processors that see every span before the exporters' batch processors
   // (e.g. a simple processor over an in-memory exporter, in tests).
   std::vector<std::unique_ptr<sdk::SpanProcessor>> processors;
