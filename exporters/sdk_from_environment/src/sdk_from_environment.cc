@@ -1,6 +1,9 @@
 #include "weft/exporters/sdk_from_environment.h"
 
 #include <atomic>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "exporter_choice.h"
@@ -12,6 +15,9 @@
 
 #ifdef WEFT_HAVE_OTLP_GRPC
 #include "weft/exporters/otlp_grpc_exporter.h"
+#endif
+#ifdef WEFT_HAVE_OTLP_HTTP
+#include "weft/exporters/otlp_http_exporter.h"
 #endif
 
 namespace weft::exporters {
@@ -42,18 +48,10 @@ struct MadeExporter {
   std::string destination;
 };
 
-sdk::Expected<MadeExporter> make_otlp_exporter(
+// Each transport's exporter, or why it is not in this build.
+sdk::Expected<MadeExporter> make_otlp_grpc(
     const SdkFromEnvironmentOptions& options,
     const sdk::Environment& environment) {
-  const OtlpProtocol protocol =
-      choose_otlp_protocol(environment, options.logger, options.otlp_protocol);
-  if (protocol != OtlpProtocol::kGrpc) {
-    return sdk::Error{sdk::Error::kMissingComponent,
-                      "the otlp exporter cannot be set up: this build of weft "
-                      "has no OTLP/HTTP exporter for protocol " +
-                          std::string(otlp::protocol_name(protocol)) +
-                          " (OTEL_EXPORTER_OTLP_PROTOCOL); use grpc"};
-  }
 #ifdef WEFT_HAVE_OTLP_GRPC
   OtlpGrpcExporterOptions grpc;
   grpc.logger = options.logger;
@@ -63,9 +61,57 @@ sdk::Expected<MadeExporter> make_otlp_exporter(
   std::string destination = made.value()->target() + " (OTLP/gRPC)";
   return MadeExporter{std::move(made).value(), std::move(destination)};
 #else
+  (void)options;
+  (void)environment;
   return sdk::Error{sdk::Error::kMissingComponent,
                     "the otlp exporter cannot be set up: this build of weft "
-                    "has no OTLP/gRPC exporter"};
+                    "has no OTLP/gRPC exporter for protocol grpc "
+                    "(OTEL_EXPORTER_OTLP_PROTOCOL)"};
+#endif
+}
+
+#ifdef WEFT_HAVE_OTLP_HTTP
+// The environment without the protocol variables, for the HTTP exporter:
+// the protocol is chosen (and a bad value reported) once, here.
+class WithoutProtocol final : public sdk::Environment {
+ public:
+  explicit WithoutProtocol(const sdk::Environment& environment)
+      : environment_(environment) {}
+  std::optional<std::string> get(std::string_view name) const override {
+    if (name == "OTEL_EXPORTER_OTLP_PROTOCOL" ||
+        name == "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") {
+      return std::nullopt;
+    }
+    return environment_.get(name);
+  }
+
+ private:
+  const sdk::Environment& environment_;
+};
+#endif
+
+sdk::Expected<MadeExporter> make_otlp_http(
+    const SdkFromEnvironmentOptions& options,
+    const sdk::Environment& environment, OtlpProtocol protocol) {
+#ifdef WEFT_HAVE_OTLP_HTTP
+  const WithoutProtocol without_protocol(environment);
+  OtlpHttpExporterOptions http;
+  http.logger = options.logger;
+  http.environment = &without_protocol;  // read while it is made
+  http.protocol = protocol;
+  auto made = make_otlp_http_exporter(std::move(http));
+  if (!made) return made.error();  // it names the exporter and the cause
+  std::string destination = made.value()->url() + " (OTLP/HTTP, " +
+                            std::string(otlp::protocol_name(protocol)) + ")";
+  return MadeExporter{std::move(made).value(), std::move(destination)};
+#else
+  (void)options;
+  (void)environment;
+  return sdk::Error{sdk::Error::kMissingComponent,
+                    "the otlp exporter cannot be set up: this build of weft "
+                    "has no OTLP/HTTP exporter for protocol " +
+                        std::string(otlp::protocol_name(protocol)) +
+                        " (OTEL_EXPORTER_OTLP_PROTOCOL); use grpc"};
 #endif
 }
 
@@ -76,7 +122,12 @@ sdk::Expected<MadeExporter> make_named_exporter(
     return MadeExporter{std::make_unique<ConsoleExporter>(options.console),
                         "the console"};
   }
-  return make_otlp_exporter(options, environment);
+  const OtlpProtocol protocol =
+      choose_otlp_protocol(environment, options.logger, options.otlp_protocol);
+  if (protocol == OtlpProtocol::kGrpc) {
+    return make_otlp_grpc(options, environment);
+  }
+  return make_otlp_http(options, environment, protocol);
 }
 
 }  // namespace

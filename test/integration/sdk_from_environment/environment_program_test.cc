@@ -89,6 +89,29 @@ TEST_CASE(
                                   Catch::Contains("batch_member"));
 }
 
+#ifdef WEFT_HAVE_OTLP_HTTP
+// [no_tsan]: the program's libcurl (resolver thread) is not instrumented.
+TEST_CASE(
+    "a program configured only by environment variables exports to weft "
+    "collect over OTLP/HTTP in either encoding",
+    "[sdk_from_environment][programs][no_tsan]") {
+  const std::string protocol = GENERATE("http/protobuf", "http/json");
+  CAPTURE(protocol);
+  const Collected collected =
+      collect("--listen-http", {"OTEL_SERVICE_NAME=environment-configured",
+                                "OTEL_EXPORTER_OTLP_PROTOCOL=" + protocol});
+  CAPTURE(collected.program.err, collected.collector_output);
+  CHECK(collected.program.exit_code == 0);
+  CHECK_THAT(collected.program.err,
+             Catch::Contains("2 spans exported to http://127.0.0.1:") &&
+                 Catch::Contains("/v1/traces (OTLP/HTTP, " + protocol + ")"));
+  CHECK_THAT(collected.collector_output, Catch::Contains("2 spans accepted"));
+  CHECK_THAT(collected.spans, Catch::Contains("environment-configured") &&
+                                  Catch::Contains("process-batch") &&
+                                  Catch::Contains("batch_member"));
+}
+#endif
+
 TEST_CASE(
     "bad OTEL_TRACES_EXPORTER and protocol values are reported and the "
     "program runs on",

@@ -318,6 +318,62 @@ TEST_CASE(
 }
 #endif
 
+#ifdef WEFT_HAVE_OTLP_HTTP
+TEST_CASE(
+    "an HTTP protocol builds the OTLP/HTTP exporter with that encoding, and "
+    "its endpoint rules",
+    "[sdk_from_environment]") {
+  struct Row {
+    int line;
+    std::map<std::string, std::string> variables;
+    std::string destination;
+  };
+  const Row row = GENERATE(
+      Row{__LINE__,
+          {{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"}},
+          "http://localhost:4318/v1/traces (OTLP/HTTP, http/protobuf)"},
+      Row{__LINE__,
+          {{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "HTTP/JSON"},
+           {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
+           {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}},
+          "http://collector:4318/v1/traces (OTLP/HTTP, http/json)"},
+      Row{__LINE__,
+          {{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"},
+           {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://gateway/traces"}},
+          "http://gateway/traces (OTLP/HTTP, http/protobuf)"});
+  CAPTURE(row.line);
+  RestoreGlobals restore;
+  FakeEnvironment environment;
+  environment.variables = row.variables;
+  auto logger = std::make_shared<FakeLogger>();
+  SdkFromEnvironmentOptions options;
+  options.environment = &environment;
+  options.logger = logger;
+  auto installed = install_sdk_from_environment(std::move(options));
+  REQUIRE(installed.has_value());
+  CHECK(installed->exporters() == Names{"otlp"});
+  CHECK(installed->destination() == row.destination);
+  CHECK(logger->size() == 0);
+  CHECK(installed->shutdown(1s));
+}
+
+TEST_CASE("a bad protocol beside an HTTP one given in code is reported once",
+          "[sdk_from_environment]") {
+  RestoreGlobals restore;
+  FakeEnvironment environment{{"OTEL_EXPORTER_OTLP_PROTOCOL", "http"}};
+  auto logger = std::make_shared<FakeLogger>();
+  SdkFromEnvironmentOptions options;
+  options.environment = &environment;
+  options.logger = logger;
+  options.otlp_protocol = weft::exporters::OtlpProtocol::kHttpJson;
+  auto installed = install_sdk_from_environment(std::move(options));
+  REQUIRE(installed.has_value());
+  CHECK_THAT(installed->destination(), Catch::Contains("http/json"));
+  CHECK(logger->count_containing({"OTEL_EXPORTER_OTLP_PROTOCOL='http'"}) == 1);
+  CHECK(logger->size() == 1);
+}
+#endif
+
 TEST_CASE(
     "the installed SDK takes its resource, propagators and processors from "
     "the code and the environment",
