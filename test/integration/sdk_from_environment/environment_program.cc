@@ -10,9 +10,9 @@
 #include "weft/exporters/sdk_from_environment.h"
 
 int main() {
-  auto telemetry = weft::exporters::install_sdk_from_environment();
-  if (!telemetry) {
-    std::fprintf(stderr, "%s\n", telemetry.error().message.c_str());
+  auto sdk = weft::exporters::install_sdk_from_environment();
+  if (!sdk) {
+    std::fprintf(stderr, "%s\n", sdk.error().message.c_str());
     return 1;
   }
 
@@ -27,10 +27,10 @@ int main() {
           request_context, weft::relationship::kBatchMember)}));
   batch.end();
 
-  const bool complete = telemetry->shutdown(std::chrono::seconds(10));
-  const weft::sdk::TracerStats stats = telemetry->provider()->stats();
+  const bool complete = sdk->shutdown(std::chrono::seconds(10));
+  const weft::sdk::TracerStats stats = sdk->provider()->stats();
   std::fprintf(stderr, "environment_program: %llu spans exported to %s\n",
                static_cast<unsigned long long>(stats.spans_exported),
-               telemetry->destination().c_str());
+               sdk->destination().c_str());
   return complete && stats.spans_export_failed == 0 ? 0 : 1;
 }

@@ -3,12 +3,12 @@
 // OpenTelemetry's usual switches rather than wiring exporters in code.
 //
 // A program instruments itself in three lines (this header includes the
-// whole API, weft/weft.h), and keeps `telemetry` until it exits:
+// whole API, weft/weft.h) and keeps `sdk` until it exits (a local of
+// main()); when the call fails, the program runs on untraced:
 //
 //   #include <weft/exporters/sdk_from_environment.h>
-//   auto telemetry = weft::exporters::install_sdk_from_environment();
-//   if (!telemetry) std::fprintf(stderr, "%s\n",
-//   telemetry.error().message.c_str());
+//   auto sdk = weft::exporters::install_sdk_from_environment();
+//   if (!sdk) std::fprintf(stderr, "%s\n", sdk.error().message.c_str());
 //
 // What it builds, each part reading its own variables as it does when built
 // by hand (environment over code over defaults; a bad value is reported
