@@ -9,6 +9,8 @@ namespace weft::sdk {
 namespace {
 
 constexpr char kLowerHex[] = "0123456789abcdef";
+constexpr char kBase64Digits[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // The value (0..63) of a base64 digit of either alphabet, or -1.
 constexpr int base64_digit(char c) noexcept {
@@ -48,6 +50,40 @@ void append_hex(std::string& out, std::string_view bytes) {
     out.push_back(kLowerHex[value >> 4]);
     out.push_back(kLowerHex[value & 0xf]);
   }
+}
+
+std::optional<std::string> hex_decode(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::string bytes;
+  bytes.reserve(text.size() / 2);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = hex_digit_value(text[i]);
+    const int low = hex_digit_value(text[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    bytes.push_back(static_cast<char>(high << 4 | low));
+  }
+  return bytes;
+}
+
+void append_base64(std::string& out, std::string_view bytes) {
+  out.reserve(out.size() + (bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const unsigned group = static_cast<unsigned char>(bytes[i]) << 16 |
+                           static_cast<unsigned char>(bytes[i + 1]) << 8 |
+                           static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift = 18; shift >= 0; shift -= 6) {
+      out.push_back(kBase64Digits[(group >> shift) & 0x3f]);
+    }
+  }
+  const std::size_t left = bytes.size() - i;
+  if (left == 0) return;
+  unsigned group = static_cast<unsigned char>(bytes[i]) << 16;
+  if (left == 2) group |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+  out.push_back(kBase64Digits[(group >> 18) & 0x3f]);
+  out.push_back(kBase64Digits[(group >> 12) & 0x3f]);
+  out.push_back(left == 2 ? kBase64Digits[(group >> 6) & 0x3f] : '=');
+  out.push_back('=');
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {

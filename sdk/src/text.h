@@ -35,6 +35,13 @@ bool is_hex(std::string_view text) noexcept;
 // Appends the bytes of `bytes` to `out` as lowercase hex, two digits each.
 void append_hex(std::string& out, std::string_view bytes);
 
+// The bytes that `text` spells in hex, two digits (either case) a byte;
+// nullopt for an odd length or a character that is not a hex digit.
+std::optional<std::string> hex_decode(std::string_view text);
+
+// Appends `bytes` to `out` in standard base64 ('+', '/', '=' padding).
+void append_base64(std::string& out, std::string_view bytes);
+
 // Decodes base64 of the standard ('+', '/') or URL-safe ('-', '_')
 // alphabet, with or without '=' padding at the end; nullopt when another
 // character appears, or anything follows the padding.

@@ -92,6 +92,33 @@ TEST_CASE("hex and base64 helpers agree with their definitions", "[text]") {
   CHECK(weft::sdk::base64_decode("A A=") == std::nullopt);
 }
 
+TEST_CASE("hex_decode and append_base64 invert append_hex and base64_decode",
+          "[text]") {
+  CHECK(weft::sdk::hex_decode("007F80ff") ==
+        std::string("\x00\x7f\x80\xff", 4));
+  CHECK(weft::sdk::hex_decode("") == std::string());
+  CHECK(weft::sdk::hex_decode("abc") == std::nullopt);
+  CHECK(weft::sdk::hex_decode("0g") == std::nullopt);
+  struct Row {
+    int line;
+    std::string bytes;
+    std::string base64;
+  };
+  const Row row =
+      GENERATE(Row{__LINE__, "", ""}, Row{__LINE__, "f", "Zg=="},
+               Row{__LINE__, "fo", "Zm8="}, Row{__LINE__, "foo", "Zm9v"},
+               Row{__LINE__, "foob", "Zm9vYg=="},
+               Row{__LINE__, std::string("\xfb\xff", 2), "+/8="});
+  CAPTURE(row.line);
+  std::string base64;
+  weft::sdk::append_base64(base64, row.bytes);
+  CHECK(base64 == row.base64);
+  CHECK(weft::sdk::base64_decode(base64) == row.bytes);
+  std::string hex;
+  weft::sdk::append_hex(hex, row.bytes);
+  CHECK(weft::sdk::hex_decode(hex) == row.bytes);
+}
+
 TEST_CASE("printable escapes control and non-ASCII bytes and bounds the length",
           "[text]") {
   CHECK(weft::sdk::printable("a\nb\xff\\") == "a\\x0ab\\xff\\\\");

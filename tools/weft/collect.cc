@@ -1,6 +1,7 @@
-// `weft collect`: a small OTLP/gRPC receiver (a stand-in collector on
-// loopback) that stores each request as one line of OTLP/JSON, and that can
-// play a faulty collector for tests. See print_help() for the options.
+// `weft collect`: a small OTLP/gRPC and OTLP/HTTP receiver (a stand-in
+// collector on loopback) that stores each request as one line of OTLP/JSON,
+// and that can play a faulty collector for tests. See print_help() for the
+// options.
 #include <signal.h>
 #include <unistd.h>
 
@@ -28,25 +29,39 @@ void print_help(std::FILE* out) {
   std::fputs(
       "usage: weft collect [options]\n"
       "\n"
-      "Receives spans over OTLP/gRPC (TraceService/Export, gzip accepted) and\n"
-      "writes each request as one line of OTLP/JSON. Prints the address it\n"
-      "listens on, and a summary when stopped with SIGINT or SIGTERM.\n"
+      "Receives spans over OTLP/gRPC (TraceService/Export) and OTLP/HTTP\n"
+      "(POST /v1/traces, application/x-protobuf or application/json), gzip\n"
+      "accepted, and writes each request as one line of OTLP/JSON. Prints\n"
+      "the addresses it listens on, and a summary when stopped with SIGINT\n"
+      "or SIGTERM.\n"
       "\n"
-      "  --listen HOST:PORT      where to listen (default 127.0.0.1:4317;\n"
-      "                          port 0 picks a free port, printed at start)\n"
+      "  --listen HOST:PORT      OTLP/gRPC address (default 127.0.0.1:4317,\n"
+      "                          not used when only --listen-http is given);\n"
+      "                          port 0 picks a free port, printed at start:\n"
+      "                          'weft collect: listening on HOST:PORT'\n"
+      "  --listen-http HOST:PORT OTLP/HTTP address (e.g. 127.0.0.1:4318),\n"
+      "                          printed as 'weft collect: listening on\n"
+      "                          HOST:PORT (OTLP/HTTP)'\n"
+      "  --max-request-bytes N   the largest OTLP/HTTP body, as sent and once\n"
+      "                          inflated (default 4194304); larger: 413\n"
       "  --out FILE              write OTLP/JSON lines to FILE ('-': stdout);\n"
       "                          without it, requests are decoded and counted\n"
       "  --count-only            decode and count only (the default without\n"
       "                          --out)\n"
       "  --exit-after-spans N    stop by itself once N spans were accepted\n"
-      "  --tls-cert FILE         serve TLS with this PEM certificate chain\n"
+      "  --tls-cert FILE         serve TLS (gRPC and HTTPS) with this PEM\n"
+      "                          certificate chain\n"
       "  --tls-key FILE          ... and this PEM private key\n"
       "  --tls-client-ca FILE    require client certificates from this CA\n"
-      "Faulty-collector switches (for tests):\n"
+      "Faulty-collector switches (for tests; the same for both transports):\n"
       "  --fail-first N          answer the first N requests with --fail-code\n"
+      "                          (gRPC) or --fail-http-status (HTTP)\n"
       "  --fail-code CODE        gRPC status name or number (default\n"
       "                          UNAVAILABLE)\n"
-      "  --retry-after MS        send a google.rpc.RetryInfo of MS with them\n"
+      "  --fail-http-status N    HTTP status from 400 to 599 (default 503)\n"
+      "  --retry-after MS        send a google.rpc.RetryInfo of MS (gRPC) or\n"
+      "                          'Retry-After: <MS in seconds, rounded up>'\n"
+      "                          (HTTP) with them\n"
       "  --delay MS              wait MS before every answer\n"
       "  --reject-spans N        report N spans of every request as rejected\n"
       "                          (OTLP partial success)\n"
@@ -59,6 +74,9 @@ void print_help(std::FILE* out) {
 constexpr std::uint64_t kMaxMilliseconds = 24 * 60 * 60 * 1000;
 constexpr std::uint64_t kMaxSpans = std::numeric_limits<std::int64_t>::max();
 constexpr std::uint64_t kNotGiven = std::numeric_limits<std::uint64_t>::max();
+
+// The largest --max-request-bytes (1 GiB).
+constexpr std::uint64_t kMaxRequestBytes = 1024 * 1024 * 1024;
 
 struct Arguments {
   CollectorOptions collector;
@@ -73,8 +91,15 @@ bool parse_arguments(int argc, char** argv, Arguments& arguments, bool& help) {
   std::uint64_t retry_after = kNotGiven;
   std::uint64_t delay = 0;
   std::uint64_t reject_spans = 0;
+  std::uint64_t max_request_bytes = options.max_request_bytes;
+  std::uint32_t fail_http_status =
+      static_cast<std::uint32_t>(options.fail_http_status);
+  std::string listen;
   CommandLine command_line("weft collect");
-  command_line.add_text("listen", options.listen);
+  command_line.add_text("listen", listen);
+  command_line.add_text("listen-http", options.listen_http);
+  command_line.add_number("max-request-bytes", max_request_bytes, 1,
+                          kMaxRequestBytes);
   command_line.add_text("out", arguments.out);
   command_line.add_switch("count-only", arguments.count_only);
   command_line.add_number("exit-after-spans", arguments.exit_after_spans);
@@ -91,6 +116,7 @@ bool parse_arguments(int argc, char** argv, Arguments& arguments, bool& help) {
     options.fail_code = *code;
     return std::string();
   });
+  command_line.add_number("fail-http-status", fail_http_status, 400, 599);
   command_line.add_number("retry-after", retry_after, 0, kMaxMilliseconds);
   command_line.add_number("delay", delay, 0, kMaxMilliseconds);
   command_line.add_number("reject-spans", reject_spans, 0, kMaxSpans);
@@ -101,6 +127,15 @@ bool parse_arguments(int argc, char** argv, Arguments& arguments, bool& help) {
   }
   help = command_line.help();
   if (help) return true;
+  // gRPC listens where --listen says, or on its default address unless
+  // only --listen-http was given.
+  if (!listen.empty()) {
+    options.listen = listen;
+  } else if (!options.listen_http.empty()) {
+    options.listen.clear();
+  }
+  options.max_request_bytes = static_cast<std::size_t>(max_request_bytes);
+  options.fail_http_status = static_cast<int>(fail_http_status);
   if (retry_after != kNotGiven) {
     options.retry_after = std::chrono::milliseconds(retry_after);
   }
@@ -214,10 +249,15 @@ int run_collect(int argc, char** argv) {
     if (out != nullptr && out != stdout) std::fclose(out);
     return 1;
   }
-  std::fprintf(
-      status, "weft collect: listening on %s%s\n",
-      collector.value()->address().c_str(),
-      arguments.collector.tls_certificate_file.empty() ? "" : " (TLS)");
+  const bool tls = !arguments.collector.tls_certificate_file.empty();
+  if (!collector.value()->address().empty()) {
+    std::fprintf(status, "weft collect: listening on %s%s\n",
+                 collector.value()->address().c_str(), tls ? " (TLS)" : "");
+  }
+  if (!collector.value()->http_address().empty()) {
+    std::fprintf(status, "weft collect: listening on %s (OTLP/HTTP%s)\n",
+                 collector.value()->http_address().c_str(), tls ? ", TLS" : "");
+  }
   std::fflush(status);
 
   int signal_number = 0;

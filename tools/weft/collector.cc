@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "collector_http.h"
+#include "collector_state.h"
 #include "deadline.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "weft/otlp/rpc_status.pb.h"
@@ -19,7 +21,7 @@ namespace weft::tools {
 namespace {
 
 namespace otlp_collector = opentelemetry::proto::collector::trace::v1;
-using Clock = std::chrono::steady_clock;
+using Clock = Collector::State::Clock;
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -27,16 +29,6 @@ std::optional<std::string> read_file(const std::string& path) {
   std::ostringstream contents;
   contents << file.rdbuf();
   return contents.str();
-}
-
-std::size_t count_spans(const ExportTraceServiceRequest& request) {
-  std::size_t spans = 0;
-  for (const auto& resource_spans : request.resource_spans()) {
-    for (const auto& scope_spans : resource_spans.scope_spans()) {
-      spans += static_cast<std::size_t>(scope_spans.spans_size());
-    }
-  }
-  return spans;
 }
 
 grpc::ByteBuffer to_byte_buffer(const std::string& bytes) {
@@ -90,44 +82,90 @@ std::optional<std::string> gunzip(const std::vector<grpc::Slice>& slices) {
 
 }  // namespace
 
-struct Collector::State {
-  CollectorOptions options;
-  RequestHandler handler;
+std::size_t count_spans(const ExportTraceServiceRequest& request) {
+  std::size_t spans = 0;
+  for (const auto& resource_spans : request.resource_spans()) {
+    for (const auto& scope_spans : resource_spans.scope_spans()) {
+      spans += static_cast<std::size_t>(scope_spans.spans_size());
+    }
+  }
+  return spans;
+}
 
-  mutable std::mutex mutex;
-  mutable std::condition_variable changed;
-  CollectorStats stats;
-  std::vector<ReceivedRequest> kept;
-  std::mutex handler_mutex;  // one handler call at a time
-
-  // Delayed answers, answered by `delayer` when due.
-  struct Pending {
-    Clock::time_point due;
-    grpc::ServerUnaryReactor* reactor;
-    grpc::Status status;
-    bool operator>(const Pending& other) const { return due > other.due; }
-  };
-  std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>>
-      pending;
-  bool stopping = false;
-  std::thread delayer;
-
-  grpc::Status handle(grpc::CallbackServerContext* context,
-                      const grpc::ByteBuffer& request_bytes,
-                      grpc::ByteBuffer* response);
-  void answer(grpc::ServerUnaryReactor* reactor, grpc::Status status);
-  void run_delayer();
-};
-
-grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
-                                      const grpc::ByteBuffer& request_bytes,
-                                      grpc::ByteBuffer* response) {
+std::uint64_t Collector::State::count_request() {
   std::uint64_t number = 0;
   {
     std::lock_guard<std::mutex> lock(mutex);
     number = ++stats.requests;
   }
   changed.notify_all();
+  return number;
+}
+
+void Collector::State::count_malformed(const std::string& problem) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++stats.requests_malformed;
+  }
+  changed.notify_all();
+  if (options.on_malformed) options.on_malformed(problem);
+}
+
+Collector::State::Verdict Collector::State::settle(
+    std::uint64_t number, const ExportTraceServiceRequest& request,
+    const Describe& describe) {
+  Verdict verdict;
+  verdict.spans = count_spans(request);
+  if (number <= options.fail_first) {
+    verdict.failed_on_purpose = true;
+    verdict.message = "weft collect: failing request " +
+                      std::to_string(number) + " of " +
+                      std::to_string(options.fail_first) + " on purpose";
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++stats.requests_failed_on_purpose;
+      stats.spans_refused += verdict.spans;
+    }
+    changed.notify_all();
+    return verdict;
+  }
+
+  {
+    std::lock_guard<std::mutex> handler_lock(handler_mutex);
+    if (handler) handler(request);
+    if (options.keep_requests) {
+      ReceivedRequest kept_request;
+      kept_request.request.CopyFrom(request);
+      kept_request.spans = verdict.spans;
+      if (describe) describe(kept_request);
+      std::lock_guard<std::mutex> lock(mutex);
+      kept.push_back(std::move(kept_request));
+    }
+  }
+  verdict.rejected = std::min<std::int64_t>(
+      options.reject_spans, static_cast<std::int64_t>(verdict.spans));
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++stats.requests_accepted;
+    stats.spans_accepted += verdict.spans;
+    stats.spans_rejected += static_cast<std::uint64_t>(verdict.rejected);
+  }
+  changed.notify_all();
+  return verdict;
+}
+
+void Collector::State::wait_before_answer() {
+  if (options.delay.count() <= 0) return;
+  const Clock::time_point due = sdk::deadline_after(options.delay);
+  std::unique_lock<std::mutex> lock(mutex);
+  changed.wait_until(lock, due,
+                     [&] { return stopping || Clock::now() >= due; });
+}
+
+grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer& request_bytes,
+                                      grpc::ByteBuffer* response) {
+  const std::uint64_t number = count_request();
 
   // Decoded into a message of this gRPC thread's own, reused by every
   // request it decodes: parsing clears it first but keeps the repeated
@@ -147,29 +185,29 @@ grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
     decoded = decode_request(request_bytes, *request);
   }
   if (!decoded) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      ++stats.requests_malformed;
-    }
-    changed.notify_all();
     const std::string problem =
         "cannot decode an ExportTraceServiceRequest from " +
         std::to_string(size) + " bytes sent by " + context->peer();
-    if (options.on_malformed) options.on_malformed(problem);
+    count_malformed(problem);
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "weft collect: " + problem);
   }
-  const std::size_t spans = count_spans(*request);
 
-  if (number <= options.fail_first) {
-    const std::string message =
-        "weft collect: failing request " + std::to_string(number) + " of " +
-        std::to_string(options.fail_first) + " on purpose";
+  const Verdict verdict =
+      settle(number, *request, [&](ReceivedRequest& kept_request) {
+        for (const auto& [key, value] : context->client_metadata()) {
+          kept_request.metadata.emplace(
+              std::string(key.data(), key.size()),
+              std::string(value.data(), value.size()));
+        }
+        kept_request.compressed = compressed;
+      });
+  if (verdict.failed_on_purpose) {
     std::string details;
     if (options.retry_after) {
       weft::otlp::rpc::Status status;
       status.set_code(static_cast<int>(options.fail_code));
-      status.set_message(message);
+      status.set_message(verdict.message);
       weft::otlp::rpc::RetryInfo info;
       info.mutable_retry_delay()->set_seconds(options.retry_after->count() /
                                               1000);
@@ -180,48 +218,16 @@ grpc::Status Collector::State::handle(grpc::CallbackServerContext* context,
       detail->set_value(info.SerializeAsString());
       details = status.SerializeAsString();
     }
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      ++stats.requests_failed_on_purpose;
-      stats.spans_refused += spans;
-    }
-    changed.notify_all();
-    return grpc::Status(options.fail_code, message, details);
-  }
-
-  {
-    std::lock_guard<std::mutex> handler_lock(handler_mutex);
-    if (handler) handler(*request);
-    if (options.keep_requests) {
-      ReceivedRequest kept_request;
-      kept_request.request.CopyFrom(*request);
-      for (const auto& [key, value] : context->client_metadata()) {
-        kept_request.metadata.emplace(std::string(key.data(), key.size()),
-                                      std::string(value.data(), value.size()));
-      }
-      kept_request.compressed = compressed;
-      kept_request.spans = spans;
-      std::lock_guard<std::mutex> lock(mutex);
-      kept.push_back(std::move(kept_request));
-    }
+    return grpc::Status(options.fail_code, verdict.message, details);
   }
 
   otlp_collector::ExportTraceServiceResponse answer;
-  const std::int64_t rejected = std::min<std::int64_t>(
-      options.reject_spans, static_cast<std::int64_t>(spans));
-  if (rejected > 0 || !options.partial_message.empty()) {
-    answer.mutable_partial_success()->set_rejected_spans(rejected);
+  if (verdict.rejected > 0 || !options.partial_message.empty()) {
+    answer.mutable_partial_success()->set_rejected_spans(verdict.rejected);
     answer.mutable_partial_success()->set_error_message(
         options.partial_message);
   }
   *response = to_byte_buffer(answer.SerializeAsString());
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    ++stats.requests_accepted;
-    stats.spans_accepted += spans;
-    stats.spans_rejected += static_cast<std::uint64_t>(rejected);
-  }
-  changed.notify_all();
   return grpc::Status::OK;
 }
 
@@ -283,85 +289,118 @@ class TraceService final
   std::shared_ptr<Collector::State> state_;
 };
 
+// The gRPC server's credentials: TLS (and mTLS) from the options' PEM files,
+// or none.
+sdk::Expected<std::shared_ptr<grpc::ServerCredentials>> grpc_credentials(
+    const CollectorOptions& options) {
+  using sdk::Error;
+  if (options.tls_certificate_file.empty() && options.tls_key_file.empty()) {
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  for (auto [path, out] :
+       {std::pair{&options.tls_certificate_file, &pair.cert_chain},
+        std::pair{&options.tls_key_file, &pair.private_key}}) {
+    std::optional<std::string> contents = read_file(*path);
+    if (!contents || contents->empty()) {
+      return Error{Error::kInvalidOption,
+                   "cannot read the TLS file '" + *path + "'"};
+    }
+    *out = std::move(*contents);
+  }
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!options.tls_client_ca_file.empty()) {
+    std::optional<std::string> ca = read_file(options.tls_client_ca_file);
+    if (!ca || ca->empty()) {
+      return Error{Error::kInvalidOption, "cannot read the client CA file '" +
+                                              options.tls_client_ca_file + "'"};
+    }
+    ssl.pem_root_certs = std::move(*ca);
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
 }  // namespace
 
-sdk::Expected<std::unique_ptr<Collector>> Collector::start(
-    CollectorOptions options, RequestHandler handler) {
+std::optional<sdk::Error> Collector::start_grpc() {
   using sdk::Error;
-  std::shared_ptr<grpc::ServerCredentials> credentials;
-  if (!options.tls_certificate_file.empty() || !options.tls_key_file.empty()) {
-    grpc::SslServerCredentialsOptions ssl;
-    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-    for (auto [path, out] :
-         {std::pair{&options.tls_certificate_file, &pair.cert_chain},
-          std::pair{&options.tls_key_file, &pair.private_key}}) {
-      std::optional<std::string> contents = read_file(*path);
-      if (!contents || contents->empty()) {
-        return Error{Error::kInvalidOption,
-                     "cannot read the TLS file '" + *path + "'"};
-      }
-      *out = std::move(*contents);
-    }
-    ssl.pem_key_cert_pairs.push_back(std::move(pair));
-    if (!options.tls_client_ca_file.empty()) {
-      std::optional<std::string> ca = read_file(options.tls_client_ca_file);
-      if (!ca || ca->empty()) {
-        return Error{Error::kInvalidOption, "cannot read the client CA file '" +
-                                                options.tls_client_ca_file +
-                                                "'"};
-      }
-      ssl.pem_root_certs = std::move(*ca);
-      ssl.client_certificate_request =
-          GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
-    }
-    credentials = grpc::SslServerCredentials(ssl);
-  } else {
-    credentials = grpc::InsecureServerCredentials();
-  }
-
-  std::unique_ptr<Collector> collector(new Collector());
-  collector->state_ = std::make_shared<State>();
-  collector->state_->options = options;
-  collector->state_->handler = std::move(handler);
-  collector->service_ = std::make_unique<TraceService>(collector->state_);
+  const CollectorOptions& options = state_->options;
+  auto credentials = grpc_credentials(options);
+  if (!credentials) return credentials.error();
+  service_ = std::make_unique<TraceService>(state_);
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, credentials, &collector->port_);
-  builder.RegisterService(collector->service_.get());
+  builder.AddListeningPort(options.listen, credentials.value(), &port_);
+  builder.RegisterService(service_.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(kMaxRequestBytes));
   // Requests arrive as sent: handle() inflates gzip itself and so learns
   // which requests were compressed. deflate is refused (UNIMPLEMENTED), as
   // handle() does not inflate it; OTLP exporters send gzip or nothing.
   builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
   builder.SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
-  collector->server_ = builder.BuildAndStart();
-  if (!collector->server_ || collector->port_ == 0) {
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
     return Error{Error::kInvalidOption,
                  "cannot listen on '" + options.listen +
                      "' (expected host:port, free and allowed)"};
   }
   const std::size_t colon = options.listen.rfind(':');
-  collector->address_ =
-      options.listen.substr(0, colon) + ":" + std::to_string(collector->port_);
+  address_ = options.listen.substr(0, colon) + ":" + std::to_string(port_);
+  return std::nullopt;
+}
+
+sdk::Expected<std::unique_ptr<Collector>> Collector::start(
+    CollectorOptions options, RequestHandler handler) {
+  using sdk::Error;
+  if (options.listen.empty() && options.listen_http.empty()) {
+    return Error{Error::kInvalidOption,
+                 "nothing to listen on: give a gRPC or an HTTP address"};
+  }
+  std::unique_ptr<Collector> collector(new Collector());
+  collector->state_ = std::make_shared<State>();
+  collector->state_->options = std::move(options);
+  collector->state_->handler = std::move(handler);
+  const CollectorOptions& started = collector->state_->options;
+  if (!started.listen.empty()) {
+    if (std::optional<Error> error = collector->start_grpc()) return *error;
+  }
+  if (!started.listen_http.empty()) {
+    auto http = HttpReceiver::start(collector->state_);
+    if (!http) return http.error();
+    collector->http_ = std::move(http).value();
+    collector->http_address_ = collector->http_->address();
+    collector->http_port_ = collector->http_->port();
+  }
   State* state = collector->state_.get();
   collector->state_->delayer = std::thread([state] { state->run_delayer(); });
   return collector;
 }
 
+Collector::Collector() = default;
+
 Collector::~Collector() { stop(); }
 
 void Collector::stop() {
-  if (!server_) return;
+  if (!server_ && !http_) return;
   {
     std::lock_guard<std::mutex> lock(state_->mutex);
     state_->stopping = true;
   }
   state_->changed.notify_all();
   if (state_->delayer.joinable()) state_->delayer.join();
-  server_->Shutdown(
-      sdk::deadline_after<std::chrono::system_clock>(std::chrono::seconds(2)));
-  server_->Wait();
-  server_.reset();
+  if (server_) {
+    server_->Shutdown(sdk::deadline_after<std::chrono::system_clock>(
+        std::chrono::seconds(2)));
+    server_->Wait();
+    server_.reset();
+  }
+  if (http_) {
+    http_->stop();
+    http_.reset();
+  }
 }
 
 CollectorStats Collector::stats() const {

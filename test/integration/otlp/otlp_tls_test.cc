@@ -1,5 +1,8 @@
-// OTLP/gRPC over TLS and mutual TLS, with a CA, a server certificate and a
-// client certificate generated at test time by the openssl command.
+// OTLP/gRPC (and the collector's OTLP/HTTP side) over TLS and mutual TLS,
+// with a CA, a server certificate and a client certificate generated at test
+// time by the openssl command.
+#include <httplib.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -228,4 +231,36 @@ TEST_CASE("a TLS failure is logged once as such and the recovery once",
                "collector's certificate is not trusted",
                "certificate verify failed"}) == 1);
   }
+}
+
+TEST_CASE(
+    "the collector's OTLP/HTTP side serves HTTPS and mutual TLS with the same "
+    "certificates",
+    "[otlp][tls][http][no_tsan]") {
+  const Certificates& c = certificates();
+  weft::tools::CollectorOptions options;
+  options.listen.clear();
+  options.listen_http = "127.0.0.1:0";
+  options.tls_certificate_file = c.server_certificate;
+  options.tls_key_file = c.server_key;
+  options.tls_client_ca_file = c.ca;
+  auto started = weft::tools::Collector::start(options);
+  REQUIRE(started.has_value());
+  const int port = started.value()->http_port();
+
+  httplib::SSLClient with_certificate("127.0.0.1", port, c.client_certificate,
+                                      c.client_key);
+  with_certificate.set_ca_cert_path(c.ca.c_str());
+  with_certificate.enable_server_certificate_verification(true);
+  const auto accepted =
+      with_certificate.Post("/v1/traces", "", "application/x-protobuf");
+  REQUIRE(accepted);
+  CHECK(accepted->status == 200);
+
+  httplib::SSLClient without_certificate("127.0.0.1", port);
+  without_certificate.set_ca_cert_path(c.ca.c_str());
+  without_certificate.enable_server_certificate_verification(true);
+  CHECK_FALSE(
+      without_certificate.Post("/v1/traces", "", "application/x-protobuf"));
+  CHECK(started.value()->stats().requests == 1);
 }

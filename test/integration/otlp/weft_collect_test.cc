@@ -232,7 +232,23 @@ TEST_CASE("weft collect reports bad usage and unwritable files clearly",
            "/nonexistent/key.pem"},
           1,
           "cannot read the TLS file '/nonexistent/cert.pem'"},
-      Row{__LINE__, {"--listen", "256.1.1.1:99999"}, 1, "cannot listen on"});
+      Row{__LINE__, {"--listen", "256.1.1.1:99999"}, 1, "cannot listen on"},
+      Row{__LINE__,
+          {"--listen-http", "nowhere"},
+          1,
+          "cannot listen for OTLP/HTTP on 'nowhere' (expected host:port"},
+      Row{__LINE__,
+          {"--listen-http", "127.0.0.1:70000"},
+          1,
+          "cannot listen for OTLP/HTTP on '127.0.0.1:70000'"},
+      Row{__LINE__,
+          {"--fail-http-status", "200"},
+          2,
+          "--fail-http-status needs a whole number from 400 to 599"},
+      Row{__LINE__,
+          {"--max-request-bytes", "0"},
+          2,
+          "--max-request-bytes needs a whole number from 1 to"});
   CAPTURE(row.line);
   ChildProcess collect(collect_command(row.arguments));
   REQUIRE(collect.started());
