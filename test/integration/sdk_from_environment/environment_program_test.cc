@@ -55,8 +55,9 @@ Collected collect(const std::string& listen_flag,
   ChildProcess collector({WEFT_PROGRAM, "collect", listen_flag, "127.0.0.1:0",
                           "--out", spans_file});
   REQUIRE(collector.started());
-  const std::string address =
-      weft::testing::listening_address(collector, kDeadline);
+  // "HOST:PORT", without the " (OTLP/HTTP)" after it.
+  std::string address = weft::testing::listening_address(collector, kDeadline);
+  address = address.substr(0, address.find(' '));
   program_variables.push_back("OTEL_EXPORTER_OTLP_ENDPOINT=http://" + address);
   Collected collected;
   collected.program = run_with_only(program_variables);
