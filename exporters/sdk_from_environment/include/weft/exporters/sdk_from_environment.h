@@ -96,7 +96,9 @@ struct SdkFromEnvironmentOptions {
 // The installed SDK. Keep it for the life of the program (a local in
 // main()): destroying it flushes the spans recorded so far and shuts the
 // provider down, within SdkFromEnvironmentOptions::shutdown_timeout. The
-// provider stays the global one afterwards, recording nothing. Move-only.
+// provider stays the global one afterwards, recording nothing. A program
+// that leaves through std::exit() skips the destructor of a local: call
+// shutdown() first. Move-only.
 class InstalledSdk {
  public:
   InstalledSdk(InstalledSdk&& other) noexcept;
