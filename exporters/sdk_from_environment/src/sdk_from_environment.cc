@@ -130,6 +130,41 @@ sdk::Expected<MadeExporter> make_named_exporter(
   return make_otlp_http(options, environment, protocol);
 }
 
+// One batch processor per exporter of `names`, and where they send spans.
+struct ExportingProcessors {
+  std::vector<std::unique_ptr<sdk::SpanProcessor>> processors;
+  std::string destination;
+};
+
+sdk::Expected<ExportingProcessors> make_exporting_processors(
+    const std::vector<std::string>& names,
+    const SdkFromEnvironmentOptions& options,
+    const sdk::Environment& environment) {
+  ExportingProcessors made;
+  std::vector<std::shared_ptr<QuietWhileBuilding>> quiet_loggers;
+  for (const std::string& name : names) {
+    auto exporter = make_named_exporter(name, options, environment);
+    if (!exporter) return exporter.error();
+    sdk::BatchOptions batch;
+    batch.environment = &environment;
+    batch.logger = options.logger;
+    if (&name != &names.front()) {
+      quiet_loggers.push_back(
+          std::make_shared<QuietWhileBuilding>(options.logger));
+      batch.logger = quiet_loggers.back();
+    }
+    auto processor =
+        sdk::make_batch_processor(std::move(exporter.value().exporter), batch);
+    if (!processor) return processor.error();
+    made.processors.push_back(std::move(processor).value());
+    if (!made.destination.empty()) made.destination.append(" and ");
+    made.destination.append(exporter.value().destination);
+  }
+  for (const auto& logger : quiet_loggers) logger->built();
+  if (made.destination.empty()) made.destination = "no exporter";
+  return made;
+}
+
 }  // namespace
 
 InstalledSdk::InstalledSdk(std::shared_ptr<sdk::TracerProvider> provider,
@@ -188,28 +223,11 @@ sdk::Expected<InstalledSdk> install_sdk_from_environment(
   provider_options.logger = options.logger;
   provider_options.environment = &environment;
 
-  std::string destination;
-  std::vector<std::shared_ptr<QuietWhileBuilding>> quiet_loggers;
-  for (const std::string& name : names) {
-    auto made = make_named_exporter(name, options, environment);
-    if (!made) return made.error();
-    sdk::BatchOptions batch;
-    batch.environment = &environment;
-    batch.logger = options.logger;
-    if (&name != &names.front()) {
-      quiet_loggers.push_back(
-          std::make_shared<QuietWhileBuilding>(options.logger));
-      batch.logger = quiet_loggers.back();
-    }
-    auto processor =
-        sdk::make_batch_processor(std::move(made.value().exporter), batch);
-    if (!processor) return processor.error();
-    provider_options.processors.push_back(std::move(processor).value());
-    if (!destination.empty()) destination.append(" and ");
-    destination.append(made.value().destination);
+  auto exporting = make_exporting_processors(names, options, environment);
+  if (!exporting) return exporting.error();
+  for (auto& processor : exporting.value().processors) {
+    provider_options.processors.push_back(std::move(processor));
   }
-  for (const auto& logger : quiet_loggers) logger->built();
-  if (destination.empty()) destination = "no exporter";
 
   auto provider = sdk::make_tracer_provider(std::move(provider_options));
   if (!provider) return provider.error();
@@ -219,8 +237,8 @@ sdk::Expected<InstalledSdk> install_sdk_from_environment(
   propagation.logger = options.logger;
   sdk::install_propagator_from_environment(propagation);
   return InstalledSdk(std::move(provider).value(), names,
-                      std::move(destination), options.shutdown_timeout,
-                      options.logger);
+                      std::move(exporting.value().destination),
+                      options.shutdown_timeout, options.logger);
 }
 
 }  // namespace weft::exporters
