@@ -38,13 +38,16 @@ if(NOT output MATCHES "weft_DIR=${prefix}/")
                       "${output}")
 endif()
 run("build" "${CMAKE_COMMAND}" --build "${consumer_build}")
-run("run" "${consumer_build}/weft_install_consumer")
-message(STATUS "install_consumer output:\n${output}")
-# The console exporter printed the span with its link.
-foreach(expected "consume" "4bf92f3577b34da6a3ce929d0e0e4736" "triggered_by")
-  string(FIND "${output}" "${expected}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR
-      "install_consumer: `${expected}` missing from the exported span")
-  endif()
+foreach(program weft_install_consumer weft_install_consumer_from_environment)
+  run("run" "${consumer_build}/${program}")
+  message(STATUS "${program} output:\n${output}")
+  # The console exporter printed the span with its link.
+  foreach(expected "consume" "4bf92f3577b34da6a3ce929d0e0e4736" "triggered_by")
+    string(FIND "${output}" "${expected}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR
+        "install_consumer: `${expected}` missing from the span ${program} "
+        "exported")
+    endif()
+  endforeach()
 endforeach()

@@ -7,16 +7,9 @@
 #include <string>
 #include <utility>
 
-#include "weft/exporters/console_exporter.h"
-#include "weft/sdk/batch_span_processor.h"
+#include "weft/exporters/sdk_from_environment.h"
 #include "weft/sdk/environment.h"
-#include "weft/sdk/propagators.h"
-#include "weft/sdk/simple_span_processor.h"
 #include "weft/sdk/tracer_provider.h"
-
-#ifdef WEFT_SAMPLES_HAVE_OTLP
-#include "weft/exporters/otlp_grpc_exporter.h"
-#endif
 
 namespace weft::samples {
 namespace {
@@ -24,31 +17,37 @@ namespace {
 constexpr std::chrono::seconds kShutdownTimeout{10};
 
 // The process environment, except that the endpoint given with --otlp wins
-// over OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT: a flag is the most explicit.
+// over OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT: a flag is the most explicit. It
+// stands for the general variable (the traces one is hidden), so that
+// OTLP/HTTP appends /v1/traces to it.
 class FlagEnvironment final : public sdk::Environment {
  public:
-  explicit FlagEnvironment(std::string endpoint)
-      : endpoint_(std::move(endpoint)) {}
+  explicit FlagEnvironment(std::string flag_endpoint)
+      : flag_endpoint_(std::move(flag_endpoint)) {}
 
   std::optional<std::string> get(std::string_view name) const override {
-    if (!endpoint_.empty() && (name == "OTEL_EXPORTER_OTLP_ENDPOINT" ||
-                               name == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
-      return endpoint_;
+    if (!flag_endpoint_.empty()) {
+      if (name == "OTEL_EXPORTER_OTLP_ENDPOINT") return flag_endpoint_;
+      if (name == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") return std::nullopt;
     }
     return sdk::Environment::process().get(name);
   }
 
  private:
-  std::string endpoint_;
+  std::string flag_endpoint_;
 };
 
 void print_usage(const SampleInfo& info, std::FILE* out) {
   std::fprintf(out,
                "usage: %.*s [options]\n%.*s\n\noptions:\n%.*s"
-               "  --otlp ENDPOINT   export over OTLP/gRPC (e.g. "
-               "http://127.0.0.1:4317)\n"
-               "                    instead of printing; "
-               "OTEL_EXPORTER_OTLP_ENDPOINT does the same\n"
+               "  --otlp ENDPOINT   export over OTLP (e.g. "
+               "http://127.0.0.1:4317) instead of printing;\n"
+               "                    OTEL_EXPORTER_OTLP_ENDPOINT does the "
+               "same. gRPC unless\n"
+               "                    OTEL_EXPORTER_OTLP_PROTOCOL is "
+               "http/protobuf or http/json\n"
+               "                    (port 4318); OTEL_TRACES_EXPORTER "
+               "chooses the exporters\n"
                "  --help            this text\n",
                static_cast<int>(info.program.size()), info.program.data(),
                static_cast<int>(info.summary.size()), info.summary.data(),
@@ -91,61 +90,28 @@ bool parse_common_flags(const SampleInfo& info,
     return false;
   }
   flags.otlp_endpoint = otlp_endpoint(flag_endpoint);
+  if (!flag_endpoint.empty()) flags.otlp_flag = flags.otlp_endpoint;
   return true;
 }
 
 int run_sample(const SampleInfo& info, const CommonFlags& flags,
                const SampleBody& body) {
   const std::string program(info.program);
-  sdk::TracerProviderOptions options;
+  FlagEnvironment environment(flags.otlp_flag);
+  exporters::SdkFromEnvironmentOptions options;
   options.service_name = std::string(info.service_name);
-
-  std::string destination = "the console";
-  FlagEnvironment environment(flags.otlp_endpoint);
-  // What inject_context and extract_context use (OTEL_PROPAGATORS).
-  sdk::PropagatorOptions propagation;
-  propagation.environment = &environment;
-  sdk::install_propagator_from_environment(propagation);
-  if (flags.otlp_endpoint.empty()) {
-    options.processors.push_back(sdk::make_simple_processor(
-        std::make_unique<exporters::ConsoleExporter>(stdout)));
-  } else {
-#ifdef WEFT_SAMPLES_HAVE_OTLP
-    exporters::OtlpGrpcExporterOptions otlp;
-    otlp.environment = &environment;
-    auto exporter = exporters::make_otlp_grpc_exporter(std::move(otlp));
-    if (!exporter) {
-      std::fprintf(stderr, "%s: cannot export to %s: %s\n", program.c_str(),
-                   flags.otlp_endpoint.c_str(),
-                   exporter.error().message.c_str());
-      return 2;
-    }
-    destination = exporter.value()->target();
-    sdk::BatchOptions batch;
-    auto processor =
-        sdk::make_batch_processor(std::move(exporter).value(), batch);
-    if (!processor) {
-      std::fprintf(stderr, "%s: %s\n", program.c_str(),
-                   processor.error().message.c_str());
-      return 2;
-    }
-    options.processors.push_back(std::move(processor).value());
-#else
-    std::fprintf(stderr,
-                 "%s: built without the OTLP/gRPC exporter; cannot export "
-                 "to %s\n",
-                 program.c_str(), flags.otlp_endpoint.c_str());
-    return 2;
-#endif
-  }
-
-  auto made = sdk::make_tracer_provider(std::move(options));
-  if (!made) {
+  options.environment = &environment;
+  // Without an endpoint the spans are printed (OTEL_TRACES_EXPORTER wins).
+  options.traces_exporter = flags.otlp_endpoint.empty() ? "console" : "otlp";
+  options.shutdown_timeout = kShutdownTimeout;
+  auto installed = exporters::install_sdk_from_environment(std::move(options));
+  if (!installed) {
     std::fprintf(stderr, "%s: %s\n", program.c_str(),
-                 made.error().message.c_str());
+                 installed.error().message.c_str());
     return 2;
   }
-  std::shared_ptr<sdk::TracerProvider> provider = std::move(made).value();
+  const std::string destination = installed->destination();
+  const std::shared_ptr<sdk::TracerProvider> provider = installed->provider();
   std::shared_ptr<weft::Tracer> tracer =
       provider->get_tracer(info.service_name, "0.1.0");
 
@@ -157,10 +123,13 @@ int run_sample(const SampleInfo& info, const CommonFlags& flags,
   }
   std::fflush(stdout);
 
-  const bool complete = provider->shutdown(kShutdownTimeout);
+  const bool complete = installed->shutdown(kShutdownTimeout);
   const sdk::TracerStats stats = provider->stats();
   const std::uint64_t lost = stats.spans_dropped + stats.spans_export_failed;
-  if (!complete || lost != 0 || stats.spans_exported < stats.spans_ended) {
+  // Each exporter's processor counts every span it exported.
+  const std::uint64_t expected =
+      stats.spans_ended * installed->exporters().size();
+  if (!complete || lost != 0 || stats.spans_exported < expected) {
     std::fprintf(stderr,
                  "%s: spans were not flushed to %s: %llu ended, %llu "
                  "exported, %llu dropped, %llu failed%s\n",

@@ -1,9 +1,11 @@
-// The set-up every sample shares: a TracerProvider that prints spans to the
-// console, or exports them over OTLP/gRPC when OTEL_EXPORTER_OTLP_ENDPOINT is
-// set or `--otlp ENDPOINT` is given, and that is flushed and shut down before
-// the sample exits. The global propagator (inject_context, extract_context)
-// is the one OTEL_PROPAGATORS names (W3C Trace Context and Baggage by
-// default).
+// The set-up every sample shares: the SDK built from the environment
+// (weft/exporters/sdk_from_environment.h) that prints spans to the console,
+// or exports them over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set or
+// `--otlp ENDPOINT` is given (OTEL_TRACES_EXPORTER and
+// OTEL_EXPORTER_OTLP_PROTOCOL choose otherwise when set), and that is
+// flushed and shut down before the sample exits. The global propagator
+// (inject_context, extract_context) is the one OTEL_PROPAGATORS names (W3C
+// Trace Context and Baggage by default).
 //
 // A sample's main() declares its own options on a tools::CommandLine, then
 // hands it, argv and its pattern to run_sample(), which adds --otlp, parses
@@ -37,7 +39,10 @@ using SampleBody =
 
 // The flags every sample understands.
 struct CommonFlags {
-  std::string otlp_endpoint;  // empty: print to the console
+  // The --otlp value, else OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT; empty: print
+  // to the console (unless OTEL_TRACES_EXPORTER says otherwise).
+  std::string otlp_endpoint;
+  std::string otlp_flag;  // the --otlp value alone (empty when not given)
 };
 
 // Adds --otlp to the sample's options in `command_line` and parses argv.

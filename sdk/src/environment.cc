@@ -147,6 +147,9 @@ const EnvironmentVariable kEnvironmentVariables[] = {
      "the global propagator's formats, a comma list run in order: "
      "tracecontext, baggage, b3 (single header), b3multi (x-b3-* headers), "
      "none; read by weft::sdk::install_propagator_from_environment()"},
+    {"OTEL_TRACES_EXPORTER", "otlp",
+     "the exporters of weft::exporters::install_sdk_from_environment(), a "
+     "comma list: otlp, console, none"},
     {"OTEL_SPAN_LINK_COUNT_LIMIT", "32", "links kept per span"},
     {"WEFT_SPAN_LINK_RETENTION", "first",
      "which links a full span keeps: `first` or `latest`"},
@@ -181,6 +184,12 @@ const EnvironmentVariable kEnvironmentVariables[] = {
      "OTLP/gRPC collector address; an https scheme means TLS"},
     {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "",
      "as OTEL_EXPORTER_OTLP_ENDPOINT, for traces only (wins over it)"},
+    {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc",
+     "the otlp exporter's protocol in "
+     "weft::exporters::install_sdk_from_environment(): grpc, http/protobuf "
+     "or http/json (weft keeps grpc, OpenTelemetry's default is "
+     "http/protobuf)"},
+    {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "", "traces-specific PROTOCOL"},
     {"OTEL_EXPORTER_OTLP_INSECURE", "false",
      "`true`: no TLS for an endpoint without a scheme"},
     {"OTEL_EXPORTER_OTLP_TRACES_INSECURE", "", "traces-specific INSECURE"},

@@ -77,21 +77,11 @@ std::shared_ptr<const TextMapPropagator> make_propagator_from_environment(
 
   std::vector<std::string> names;  // known, lowercase, first occurrences
   std::vector<std::string> unknown;
-  std::string_view rest = *value;
-  while (true) {
-    const std::size_t comma = rest.find(',');
-    const std::string name = to_lower_ascii(trim(rest.substr(0, comma)));
-    if (!name.empty()) {
-      const bool known =
-          std::find(std::begin(kPropagatorNames), std::end(kPropagatorNames),
-                    name) != std::end(kPropagatorNames);
-      auto& list = known ? names : unknown;
-      if (std::find(list.begin(), list.end(), name) == list.end()) {
-        list.push_back(name);
-      }
-    }
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
+  for (std::string& name : parse_name_list(*value)) {
+    const bool known =
+        std::find(std::begin(kPropagatorNames), std::end(kPropagatorNames),
+                  name) != std::end(kPropagatorNames);
+    (known ? names : unknown).push_back(std::move(name));
   }
 
   // One warning for everything wrong with the value.

@@ -1,5 +1,6 @@
 #include "text.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "weft/trace_state.h"
@@ -132,6 +133,21 @@ KeyValueList parse_key_value_list(std::string_view text) {
     }
   }
   return list;
+}
+
+std::vector<std::string> parse_name_list(std::string_view text) {
+  std::vector<std::string> names;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    std::string name = to_lower_ascii(trim(text.substr(0, comma)));
+    text.remove_prefix(comma == std::string_view::npos ? text.size()
+                                                       : comma + 1);
+    if (!name.empty() &&
+        std::find(names.begin(), names.end(), name) == names.end()) {
+      names.push_back(std::move(name));
+    }
+  }
+  return names;
 }
 
 std::string printable(std::string_view text, std::size_t limit) {

@@ -66,6 +66,12 @@ struct KeyValueList {
 // key or a malformed escape goes to `rejected`.
 KeyValueList parse_key_value_list(std::string_view text);
 
+// A comma list of names, as in OTEL_PROPAGATORS and OTEL_TRACES_EXPORTER:
+// each entry trimmed and lowercased (OpenTelemetry's names are
+// case-insensitive), empty entries skipped, a repeated name kept once, in
+// the order of first appearance.
+std::vector<std::string> parse_name_list(std::string_view text);
+
 // `text` made safe and short for a log line: printable ASCII is kept, other
 // bytes become \xNN, and past `limit` bytes the rest is cut and counted.
 std::string printable(std::string_view text, std::size_t limit = 128);

@@ -51,6 +51,25 @@ TEST_CASE("key=value lists keep valid entries and name the malformed ones",
         std::vector<std::string>{"=novalue", "nokey", "bad=%zz"});
 }
 
+TEST_CASE(
+    "name lists are trimmed, lowercased, deduplicated and keep their order",
+    "[text]") {
+  using Names = std::vector<std::string>;
+  struct Row {
+    int line;
+    std::string text;
+    Names names;
+  };
+  const Row row = GENERATE(
+      Row{__LINE__, "", Names{}}, Row{__LINE__, " , ,\t", Names{}},
+      Row{__LINE__, "otlp", Names{"otlp"}},
+      Row{__LINE__, " Console ,OTLP,console,, otlp ", Names{"console", "otlp"}},
+      Row{__LINE__, "b3,,tracecontext,", Names{"b3", "tracecontext"}},
+      Row{__LINE__, "n\xc3\xb6ne", Names{"n\xc3\xb6ne"}});
+  CAPTURE(row.line, row.text);
+  CHECK(weft::sdk::parse_name_list(row.text) == row.names);
+}
+
 TEST_CASE("trim removes spaces and tabs only", "[text]") {
   CHECK(weft::sdk::trim(" \t a b \t ") == "a b");
   CHECK(weft::sdk::trim("\na\n") == "\na\n");

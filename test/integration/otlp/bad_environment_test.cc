@@ -10,7 +10,9 @@
 // The configuration is observed through all three readers of the
 // environment: finalize_config (the provider), make_batch_processor
 // (OTEL_BSP_*, by behaviour: which spans are dropped and how they are batched)
-// and finalize_otlp_grpc_config (the exporter). No gRPC runs here.
+// finalize_otlp_grpc_config (the exporter) and the exporter choice of
+// install_sdk_from_environment (OTEL_TRACES_EXPORTER, the OTLP protocol). No
+// gRPC runs here.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "exporter_choice.h"
 #include "fake_environment.h"
 #include "fake_exporter.h"
 #include "fake_logger.h"
@@ -51,6 +54,7 @@ enum class Kind {
   kFile,  // a path that must be readable
   kLogLevel,
   kPropagators,
+  kExporters,  // OTEL_TRACES_EXPORTER
 };
 
 struct Variable {
@@ -87,6 +91,9 @@ const std::vector<Variable>& variables() {
       {__LINE__, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", Kind::kCount},
       {__LINE__, "OTEL_LOG_LEVEL", Kind::kLogLevel},
       {__LINE__, "OTEL_PROPAGATORS", Kind::kPropagators},
+      {__LINE__, "OTEL_TRACES_EXPORTER", Kind::kExporters},
+      {__LINE__, "OTEL_EXPORTER_OTLP_PROTOCOL", Kind::kKeyword},
+      {__LINE__, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", Kind::kKeyword},
       {__LINE__, "OTEL_EXPORTER_OTLP_ENDPOINT", Kind::kEndpoint},
       {__LINE__, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", Kind::kEndpoint},
       {__LINE__, "OTEL_EXPORTER_OTLP_INSECURE", Kind::kBoolean},
@@ -172,6 +179,12 @@ std::vector<Value> values_for(Kind kind) {
            {__LINE__, "\xef\xbc\x90.5", fallback},  // a fullwidth zero
            {__LINE__, kLong, fallback}});
       break;
+    case Kind::kExporters:
+      // The default is otlp: these leave it, with one warning.
+      add({{__LINE__, "otlp,none", fallback},
+           {__LINE__, " zipkin , OTLP ", fallback},
+           {__LINE__, std::string(300, ','), fallback}});
+      [[fallthrough]];
     case Kind::kKeyword:
     case Kind::kLogLevel:
     case Kind::kPropagators:
@@ -326,6 +339,16 @@ std::string configuration(const FakeEnvironment& environment,
            ->fields()) {
     out.append(field).append(",");
   }
+
+  // The exporters install_sdk_from_environment would build (code: otlp).
+  out += " exporters=";
+  for (const std::string& name : weft::exporters::choose_traces_exporters(
+           environment, logger, {"otlp"})) {
+    out += name + ",";
+  }
+  out += " protocol=" +
+         std::to_string(static_cast<int>(weft::exporters::choose_otlp_protocol(
+             environment, logger, std::nullopt)));
 
   weft::exporters::OtlpGrpcExporterOptions exporter_options;
   exporter_options.environment = &environment;

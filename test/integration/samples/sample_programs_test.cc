@@ -142,4 +142,34 @@ TEST_CASE(
 }
 #endif
 
+#if defined(WEFT_PROGRAM) && defined(WEFT_SAMPLES_HAVE_OTLP_HTTP)
+TEST_CASE(
+    "a sample exports over OTLP/HTTP to weft collect --listen-http when "
+    "OTEL_EXPORTER_OTLP_PROTOCOL says so",
+    "[samples][programs][end_to_end][no_tsan]") {
+  const std::string directory = temporary_directory();
+  const std::string spans_file = directory + "/spans.jsonl";
+  ChildProcess collector({WEFT_PROGRAM, "collect", "--listen-http",
+                          "127.0.0.1:0", "--out", spans_file});
+  REQUIRE(collector.started());
+  // "HOST:PORT (OTLP/HTTP)": the address is before the space.
+  std::string address = weft::testing::listening_address(collector, kDeadline);
+  address = address.substr(0, address.find(' '));
+
+  ::setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", 1);
+  const Run result = run({program("retry"), "--otlp", address});
+  ::unsetenv("OTEL_EXPORTER_OTLP_PROTOCOL");
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.err,
+             Catch::Contains("4 spans exported to http://" + address +
+                             "/v1/traces (OTLP/HTTP, http/protobuf)"));
+  collector.signal(SIGINT);
+  REQUIRE(collector.wait_exit(kDeadline) == 0);
+  CHECK_THAT(collector.out_text(), Catch::Contains("4 spans accepted"));
+  CHECK_THAT(read_text(spans_file), Catch::Contains("retry_of"));
+  std::remove(spans_file.c_str());
+  std::remove(directory.c_str());
+}
+#endif
+
 }  // namespace weft::testing
