@@ -20,7 +20,8 @@
 # A `#line` directive points compiler errors at the README's own lines.
 # <programs var> receives "index:run|no-run" entries, <fragments var> the
 # indexes of the fragments; a block that needs the OTLP/gRPC exporter is left
-# out when `weft::exporter_otlp_grpc` does not exist.
+# out when `weft::exporter_otlp_grpc` does not exist (one that includes
+# sdk_from_environment.h, when `weft::sdk_from_environment` does not).
 include_guard(GLOBAL)
 
 function(weft_write_if_changed path content)
@@ -95,6 +96,11 @@ function(weft_readme_blocks readme out_dir programs_var fragments_var)
     if(block MATCHES "otlp_grpc_exporter\\.h" AND
        NOT TARGET weft::exporter_otlp_grpc)
       message(STATUS "README.md:${line}: needs the OTLP/gRPC exporter: not compiled")
+      continue()
+    endif()
+    if(block MATCHES "sdk_from_environment\\.h" AND
+       NOT TARGET weft::sdk_from_environment)
+      message(STATUS "README.md:${line}: needs weft::sdk_from_environment: not compiled")
       continue()
     endif()
     set(location "#line ${line} \"${readme}\"\n")
