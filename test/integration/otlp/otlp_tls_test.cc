@@ -11,6 +11,7 @@
 #include "child_process.h"
 #include "otlp_test_spans.h"
 #include "otlp_test_support.h"
+#include "test_certificates.h"
 #include "test_provider.h"
 
 namespace {
@@ -18,87 +19,9 @@ namespace {
 using namespace std::chrono_literals;
 using weft::exporters::OtlpGrpcExporterOptions;
 using weft::sdk::ExportResult;
+using weft::testing::certificates;
+using weft::testing::Certificates;
 using weft::testing::ExporterUnderTest;
-
-struct Certificates {
-  std::string directory;
-  std::string ca;
-  std::string server_certificate;
-  std::string server_key;
-  std::string client_certificate;
-  std::string client_key;
-};
-
-void run_openssl(const std::vector<std::string>& arguments) {
-  std::vector<std::string> command = {WEFT_OPENSSL};
-  command.insert(command.end(), arguments.begin(), arguments.end());
-  weft::testing::ChildProcess openssl(command);
-  REQUIRE(openssl.started());
-  const auto status = openssl.wait_exit(60s);
-  INFO(openssl.err_text());
-  REQUIRE(status == 0);
-}
-
-// A CA, a server certificate for 127.0.0.1/localhost and a client
-// certificate, both signed by the CA (EC P-256 keys: quick to make).
-const Certificates& certificates() {
-  static const Certificates made = [] {
-    Certificates c;
-    c.directory = std::string(WEFT_TEST_TMPDIR) + "/tls-" +
-                  std::to_string(static_cast<long>(getpid()));
-    std::filesystem::create_directories(c.directory);
-    const std::string d = c.directory + "/";
-    c.ca = d + "ca.pem";
-    c.server_certificate = d + "server.pem";
-    c.server_key = d + "server.key";
-    c.client_certificate = d + "client.pem";
-    c.client_key = d + "client.key";
-    const std::vector<std::string> ec = {
-        "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
-    auto with = [](std::vector<std::string> a,
-                   const std::vector<std::string>& b) {
-      a.insert(a.end(), b.begin(), b.end());
-      return a;
-    };
-    run_openssl(with({"req", "-x509"},
-                     with(ec, {"-keyout", d + "ca.key", "-out", c.ca, "-days",
-                               "2", "-subj", "/CN=weft test CA"})));
-    {
-      std::FILE* extensions = std::fopen((d + "server.ext").c_str(), "w");
-      REQUIRE(extensions != nullptr);
-      std::fputs("subjectAltName=DNS:localhost,IP:127.0.0.1\n", extensions);
-      std::fclose(extensions);
-    }
-    for (const auto& [name, subject, extension] :
-         {std::tuple<std::string, std::string, std::string>{
-              "server", "/CN=localhost", d + "server.ext"},
-          {"client", "/CN=weft test client", ""}}) {
-      run_openssl(
-          with({"req"}, with(ec, {"-keyout", d + name + ".key", "-out",
-                                  d + name + ".csr", "-subj", subject})));
-      std::vector<std::string> sign = {"x509",
-                                       "-req",
-                                       "-in",
-                                       d + name + ".csr",
-                                       "-CA",
-                                       c.ca,
-                                       "-CAkey",
-                                       d + "ca.key",
-                                       "-CAcreateserial",
-                                       "-out",
-                                       d + name + ".pem",
-                                       "-days",
-                                       "2"};
-      if (!extension.empty()) {
-        sign.push_back("-extfile");
-        sign.push_back(extension);
-      }
-      run_openssl(sign);
-    }
-    return c;
-  }();
-  return made;
-}
 
 std::unique_ptr<weft::tools::Collector> start_tls_collector(bool mutual) {
   const Certificates& c = certificates();
