@@ -21,6 +21,7 @@
 #include "backoff.h"
 #include "deadline.h"
 #include "export_failure.h"
+#include "export_health.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "otlp_encoder.h"
 #include "otlp_grpc_config.h"
@@ -40,13 +41,6 @@ constexpr char kExportMethod[] =
 // While retries wait for a channel that is not connected, the retry thread
 // watches the channel in slices this long (see watch_connection).
 constexpr milliseconds kConnectionWatchSlice{100};
-
-struct SharedStats {
-  mutable std::mutex mutex;
-  OtlpExporterStats stats;
-};
-
-enum class DropReason { kNotRetryable, kTimeout, kShutdown, kEncoding };
 
 std::string byte_buffer_text(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
@@ -159,7 +153,8 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
                        std::shared_ptr<sdk::Logger> logger)
       : config_(std::move(config)),
         logger_(std::move(logger)),
-        stats_(std::make_shared<SharedStats>()),
+        stats_(std::make_shared<otlp::SharedStats>()),
+        health_(config_.target, logger_, stats_),
         random_(std::random_device{}()) {
     if (g_grpc_left_in_parent.load(std::memory_order_relaxed)) {
       forked_ = true;
@@ -219,13 +214,15 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
       return sdk::ExportResult::kFailure;
     }
     if (shutting_down()) {
-      drop(count, DropReason::kShutdown, "the exporter was shut down");
+      health_.drop(count, otlp::DropReason::kShutdown,
+                   "the exporter was shut down");
       return sdk::ExportResult::kFailure;
     }
     try {
       encoder_.plan(spans, config_.max_request_bytes);
     } catch (const std::bad_alloc&) {
-      drop(count, DropReason::kEncoding, "out of memory while encoding");
+      health_.drop(count, otlp::DropReason::kEncoding,
+                   "out of memory while encoding");
       return sdk::ExportResult::kFailure;
     }
     // A batch too large for one request goes as several, each started,
@@ -270,7 +267,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
         lock, deadline, [this] { return unfinished_.empty(); });
     if (finished) {
       lock.unlock();
-      report_drops_at_shutdown();
+      health_.report_drops_at_shutdown();
       // Retries that could not fit before the deadline were given up early.
       return stats().spans_dropped_shutdown == dropped_before;
     }
@@ -293,15 +290,16 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
     state_changed_.notify_all();
     lock.unlock();
     for (const auto& request : never_sent) {
-      drop(request->spans, DropReason::kShutdown,
-           "shutdown deadline reached before the request could be sent");
+      health_.drop(
+          request->spans, otlp::DropReason::kShutdown,
+          "shutdown deadline reached before the request could be sent");
     }
     for (const auto& context : in_flight) context->TryCancel();
     lock.lock();
     state_changed_.wait_for(lock, milliseconds(100),
                             [this] { return unfinished_.empty(); });
     lock.unlock();
-    report_drops_at_shutdown();
+    health_.report_drops_at_shutdown();
     return false;
   }
 
@@ -369,7 +367,8 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
                                     const_cast<std::uint8_t*>(slice.begin())));
       request->payload = grpc::ByteBuffer(&slice, 1);
     } catch (const std::bad_alloc&) {
-      drop(spans, DropReason::kEncoding, "out of memory while encoding");
+      health_.drop(spans, otlp::DropReason::kEncoding,
+                   "out of memory while encoding");
       return sdk::ExportResult::kFailure;
     }
     request->spans = spans;
@@ -395,9 +394,10 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
         if (shutting_down_) {
           if (Clock::now() >= shutdown_deadline_) {
             lock.unlock();
-            drop(spans, DropReason::kShutdown,
-                 "shutdown deadline reached before the request could be "
-                 "sent");
+            health_.drop(
+                spans, otlp::DropReason::kShutdown,
+                "shutdown deadline reached before the request could be "
+                "sent");
             return sdk::ExportResult::kFailure;
           }
           state_changed_.wait_until(lock, shutdown_deadline_);
@@ -540,7 +540,7 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
   void on_answer(const std::shared_ptr<Request>& request,
                  const grpc::Status& status) noexcept {
     if (status.ok()) {
-      note_delivered();
+      health_.note_delivered();
       accept(request->spans, request->response);
       finish(request, sdk::ExportResult::kSuccess);
       return;
@@ -550,15 +550,15 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
         status, channel_->GetState(false) == GRPC_CHANNEL_READY);
     std::string answer = described.description;
     if (!decision.retryable) {
-      drop(request->spans, DropReason::kNotRetryable,
-           answer + " (not retryable)", /*failed_attempt=*/true);
+      health_.drop(request->spans, otlp::DropReason::kNotRetryable,
+                   answer + " (not retryable)", /*failed_attempt=*/true);
       finish(request, sdk::ExportResult::kFailure);
       return;
     }
     // Cancelled by shutdown: shutdown's drop tells, not this attempt.
     if (!(status.error_code() == grpc::StatusCode::CANCELLED &&
           shutting_down())) {
-      note_failure(/*failed_attempt=*/true, 0, [&] {
+      health_.note_failure(/*failed_attempt=*/true, 0, [&] {
         return answer + "; retried within the export timeout (" +
                std::to_string(config_.timeout.count()) + " ms)";
       });
@@ -746,12 +746,13 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
           shutting_down_ && shutdown_deadline_ < request->export_deadline;
     }
     if (shutdown_first) {
-      drop(request->spans, DropReason::kShutdown,
-           "shutdown deadline reached: " + why);
+      health_.drop(request->spans, otlp::DropReason::kShutdown,
+                   "shutdown deadline reached: " + why);
     } else {
-      drop(request->spans, DropReason::kTimeout,
-           "export timeout of " + std::to_string(config_.timeout.count()) +
-               " ms reached: " + why);
+      health_.drop(request->spans, otlp::DropReason::kTimeout,
+                   "export timeout of " +
+                       std::to_string(config_.timeout.count()) +
+                       " ms reached: " + why);
     }
     finish(request, sdk::ExportResult::kFailure);
   }
@@ -800,128 +801,20 @@ class OtlpGrpcExporterImpl final : public OtlpGrpcExporter,
   }
 
  private:
-  // Counts `count` spans as dropped because of `why`; logged only when it
-  // is the first failure since the exporter last delivered.
-  void drop(std::size_t count, DropReason reason, const std::string& why,
-            bool failed_attempt = false) {
-    {
-      std::lock_guard<std::mutex> lock(stats_->mutex);
-      OtlpExporterStats& stats = stats_->stats;
-      ++stats.requests_failed;
-      switch (reason) {
-        case DropReason::kNotRetryable:
-          stats.spans_dropped_not_retryable += count;
-          break;
-        case DropReason::kTimeout:
-          stats.spans_dropped_timeout += count;
-          break;
-        case DropReason::kShutdown:
-          stats.spans_dropped_shutdown += count;
-          break;
-        case DropReason::kEncoding:
-          stats.spans_dropped_encoding += count;
-          break;
-      }
-      stats.last_error = why;
-    }
-    note_failure(failed_attempt, count, [&] {
-      return std::to_string(count) + " spans dropped: " + why;
-    });
-  }
-
-  // Failures said once, recovery said once: the first failed attempt or
-  // drop since the exporter last delivered is logged (error) with
-  // describe(); later ones are only counted until note_delivered().
-  template <class Describe>
-  void note_failure(bool failed_attempt, std::size_t dropped,
-                    const Describe& describe) noexcept {
-    bool first = false;
-    {
-      std::lock_guard<std::mutex> lock(health_mutex_);
-      first = !failing_.exchange(true, std::memory_order_relaxed);
-      failed_attempts_ += failed_attempt ? 1 : 0;
-      spans_dropped_while_failing_ += dropped;
-      if (first) spans_dropped_reported_ = dropped;
-    }
-    if (!first || !sdk::log_enabled(logger_, sdk::LogLevel::kError)) return;
-    try {
-      sdk::log(logger_, sdk::LogLevel::kError,
-               "OTLP export to " + config_.target +
-                   " is failing: " + describe() +
-                   ". Further failures are counted in the exporter's stats, "
-                   "not logged, until it delivers again");
-    } catch (...) {
-      // Out of memory while logging: the stats still tell.
-    }
-  }
-
-  // A request was delivered: logs the recovery once after failures.
-  void note_delivered() noexcept {
-    if (!failing_.load(std::memory_order_relaxed)) return;
-    std::uint64_t attempts = 0;
-    std::uint64_t dropped = 0;
-    {
-      std::lock_guard<std::mutex> lock(health_mutex_);
-      if (!failing_.exchange(false, std::memory_order_relaxed)) return;
-      attempts = std::exchange(failed_attempts_, 0);
-      dropped = std::exchange(spans_dropped_while_failing_, 0);
-      spans_dropped_reported_ = 0;
-    }
-    if (!sdk::log_enabled(logger_, sdk::LogLevel::kWarning)) return;
-    try {
-      sdk::log(logger_, sdk::LogLevel::kWarning,
-               "OTLP export to " + config_.target +
-                   " is delivering again after " + std::to_string(attempts) +
-                   " failed attempts; " + std::to_string(dropped) +
-                   " spans were dropped while it failed");
-    } catch (...) {
-    }
-  }
-
-  // At shutdown, while failing: the spans dropped since the failure was
-  // logged, which no line has told yet (once).
-  void report_drops_at_shutdown() noexcept {
-    std::uint64_t untold = 0;
-    std::uint64_t attempts = 0;
-    {
-      std::lock_guard<std::mutex> lock(health_mutex_);
-      if (!failing_.load(std::memory_order_relaxed)) return;
-      untold = spans_dropped_while_failing_ - spans_dropped_reported_;
-      attempts = failed_attempts_;
-      spans_dropped_reported_ = spans_dropped_while_failing_;
-    }
-    if (untold == 0 || !sdk::log_enabled(logger_, sdk::LogLevel::kError)) {
-      return;
-    }
-    try {
-      sdk::log(logger_, sdk::LogLevel::kError,
-               "OTLP export to " + config_.target +
-                   " shut down while failing: " + std::to_string(untold) +
-                   " spans dropped since the failure was logged" +
-                   (attempts == 0 ? std::string()
-                                  : " (" + std::to_string(attempts) +
-                                        " failed attempts)"));
-    } catch (...) {
-    }
-  }
-
   const otlp::OtlpGrpcConfig config_;
   const std::shared_ptr<sdk::Logger> logger_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<grpc::GenericStub> stub_;
-  std::shared_ptr<SharedStats> stats_;
+  const std::shared_ptr<otlp::SharedStats> stats_;
+  otlp::ExportHealth health_;
 
   // Used by the exporting thread only.
   otlp::RequestEncoder encoder_;
 
-  // Lock order: mutex_ before stats_->mutex; health_mutex_ is taken alone.
+  // Lock order: mutex_ before stats_->mutex; health_ takes its own
+  // mutex and stats_->mutex one at a time, never with stats_->mutex held.
   // None is held while calling the logger or gRPC (which may run a
   // completion callback inline).
-  std::mutex health_mutex_;
-  std::atomic<bool> failing_{false};   // written under health_mutex_
-  std::uint64_t failed_attempts_ = 0;  // since failing began
-  std::uint64_t spans_dropped_while_failing_ = 0;  // since failing began
-  std::uint64_t spans_dropped_reported_ = 0;       // of those, logged
   // Spans of requests accepted before delivery that then failed.
   std::atomic<std::uint64_t> failed_after_acceptance_{0};
   std::mutex mutex_;

@@ -11,6 +11,7 @@
 
 #include "backoff.h"
 #include "deadline.h"
+#include "export_health.h"
 #include "gzip.h"
 #include "http_client.h"
 #include "http_failure.h"
@@ -27,13 +28,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-enum class DropReason { kNotRetryable, kTimeout, kShutdown, kEncoding };
-
-struct SharedStats {
-  mutable std::mutex mutex;
-  OtlpExporterStats stats;
-};
 
 // Headers the exporter sets itself (lowercased names): a configured one of
 // these is left out, with a warning, rather than sent twice.
@@ -84,7 +78,8 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
       : config_(std::move(config)),
         logger_(std::move(logger)),
         client_(std::move(client)),
-        stats_(std::make_shared<SharedStats>()),
+        stats_(std::make_shared<otlp::SharedStats>()),
+        health_(config_.url, logger_, stats_),
         random_(std::random_device{}()) {
     sdk::add_fork_participant(*this);
   }
@@ -102,7 +97,8 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
       exporting_ = !shut_down;
     }
     if (shut_down) {
-      drop(count, DropReason::kShutdown, "the exporter was shut down");
+      health_.drop(count, otlp::DropReason::kShutdown,
+                   "the exporter was shut down");
       return sdk::ExportResult::kFailure;
     }
     if (renew_client_) {
@@ -145,7 +141,7 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
         lock, deadline, [this] { return !exporting_; });
     lock.unlock();
     if (!finished) return false;
-    report_drops_at_shutdown();
+    health_.report_drops_at_shutdown();
     return stats().spans_dropped_shutdown == dropped_before;
   }
 
@@ -203,7 +199,8 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
         planned += part.spans;
       }
     } catch (const std::bad_alloc&) {
-      drop(count, DropReason::kEncoding, "out of memory while encoding");
+      health_.drop(count, otlp::DropReason::kEncoding,
+                   "out of memory while encoding");
       return sdk::ExportResult::kFailure;
     }
     std::size_t lost = count - planned;
@@ -271,24 +268,26 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
         opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest
             request;
         if (!request.ParseFromString(body_)) {
-          drop(count, DropReason::kEncoding,
-               "the request could not be turned into OTLP/JSON");
+          health_.drop(count, otlp::DropReason::kEncoding,
+                       "the request could not be turned into OTLP/JSON");
           return false;
         }
         body_ = otlp::to_otlp_json(request);
         if (body_.empty()) {
-          drop(count, DropReason::kEncoding,
-               "the request could not be turned into OTLP/JSON");
+          health_.drop(count, otlp::DropReason::kEncoding,
+                       "the request could not be turned into OTLP/JSON");
           return false;
         }
       }
       if (config_.common.compression == OtlpCompression::kGzip &&
           !otlp::gzip_compress(body_, compressed_)) {
-        drop(count, DropReason::kEncoding, "gzip compression failed");
+        health_.drop(count, otlp::DropReason::kEncoding,
+                     "gzip compression failed");
         return false;
       }
     } catch (const std::bad_alloc&) {
-      drop(count, DropReason::kEncoding, "out of memory while encoding");
+      health_.drop(count, otlp::DropReason::kEncoding,
+                   "out of memory while encoding");
       return false;
     }
     return true;
@@ -333,7 +332,7 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
       }
       if (response.outcome == otlp::HttpResponse::Outcome::kAnswered &&
           response.status >= 200 && response.status < 300) {
-        note_delivered();
+        health_.note_delivered();
         accept(count, response);
         return sdk::ExportResult::kSuccess;
       }
@@ -345,11 +344,12 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
         return give_up(count, export_deadline, last_failure);
       }
       if (!decision.retryable) {
-        drop(count, DropReason::kNotRetryable,
-             failure.description + " (not retryable)", /*failed_attempt=*/true);
+        health_.drop(count, otlp::DropReason::kNotRetryable,
+                     failure.description + " (not retryable)",
+                     /*failed_attempt=*/true);
         return sdk::ExportResult::kFailure;
       }
-      note_failure(/*failed_attempt=*/true, 0, [&] {
+      health_.note_failure(/*failed_attempt=*/true, 0, [&] {
         return failure.description + "; retried within the export timeout (" +
                std::to_string(config_.common.timeout.count()) + " ms)";
       });
@@ -409,13 +409,13 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
     const std::string reason =
         why.empty() ? std::string("no answer in time") : why;
     if (shutdown_first) {
-      drop(count, DropReason::kShutdown,
-           "shutdown deadline reached: " + reason);
+      health_.drop(count, otlp::DropReason::kShutdown,
+                   "shutdown deadline reached: " + reason);
     } else {
-      drop(count, DropReason::kTimeout,
-           "export timeout of " +
-               std::to_string(config_.common.timeout.count()) +
-               " ms reached: " + reason);
+      health_.drop(count, otlp::DropReason::kTimeout,
+                   "export timeout of " +
+                       std::to_string(config_.common.timeout.count()) +
+                       " ms reached: " + reason);
     }
     return sdk::ExportResult::kFailure;
   }
@@ -451,118 +451,11 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
     }
   }
 
-  // Counts `count` spans as dropped because of `why`; logged only when it
-  // is the first failure since the exporter last delivered.
-  void drop(std::size_t count, DropReason reason, const std::string& why,
-            bool failed_attempt = false) noexcept {
-    try {
-      {
-        std::lock_guard<std::mutex> lock(stats_->mutex);
-        OtlpExporterStats& stats = stats_->stats;
-        ++stats.requests_failed;
-        switch (reason) {
-          case DropReason::kNotRetryable:
-            stats.spans_dropped_not_retryable += count;
-            break;
-          case DropReason::kTimeout:
-            stats.spans_dropped_timeout += count;
-            break;
-          case DropReason::kShutdown:
-            stats.spans_dropped_shutdown += count;
-            break;
-          case DropReason::kEncoding:
-            stats.spans_dropped_encoding += count;
-            break;
-        }
-        stats.last_error = why;
-      }
-      note_failure(failed_attempt, count, [&] {
-        return std::to_string(count) + " spans dropped: " + why;
-      });
-    } catch (...) {
-      // Out of memory for the message: the counters still tell.
-    }
-  }
-
-  // Failures said once, recovery said once: the first failed attempt or
-  // drop since the exporter last delivered is logged (error) with
-  // describe(); later ones are only counted until note_delivered().
-  template <class Describe>
-  void note_failure(bool failed_attempt, std::size_t dropped,
-                    const Describe& describe) noexcept {
-    bool first = false;
-    {
-      std::lock_guard<std::mutex> lock(health_mutex_);
-      first = !failing_;
-      failing_ = true;
-      failed_attempts_ += failed_attempt ? 1 : 0;
-      spans_dropped_while_failing_ += dropped;
-      if (first) spans_dropped_reported_ = dropped;
-    }
-    if (!first || !sdk::log_enabled(logger_, sdk::LogLevel::kError)) return;
-    try {
-      sdk::log(logger_, sdk::LogLevel::kError,
-               "OTLP export to " + config_.url + " is failing: " + describe() +
-                   ". Further failures are counted in the exporter's stats, "
-                   "not logged, until it delivers again");
-    } catch (...) {
-    }
-  }
-
-  // A request was delivered: logs the recovery once after failures.
-  void note_delivered() noexcept {
-    std::uint64_t attempts = 0;
-    std::uint64_t dropped = 0;
-    {
-      std::lock_guard<std::mutex> lock(health_mutex_);
-      if (!failing_) return;
-      failing_ = false;
-      attempts = std::exchange(failed_attempts_, 0);
-      dropped = std::exchange(spans_dropped_while_failing_, 0);
-      spans_dropped_reported_ = 0;
-    }
-    if (!sdk::log_enabled(logger_, sdk::LogLevel::kWarning)) return;
-    try {
-      sdk::log(logger_, sdk::LogLevel::kWarning,
-               "OTLP export to " + config_.url + " is delivering again after " +
-                   std::to_string(attempts) + " failed attempts; " +
-                   std::to_string(dropped) +
-                   " spans were dropped while it failed");
-    } catch (...) {
-    }
-  }
-
-  // At shutdown, while failing: the spans dropped since the failure was
-  // logged, which no line has told yet (once).
-  void report_drops_at_shutdown() noexcept {
-    std::uint64_t untold = 0;
-    std::uint64_t attempts = 0;
-    {
-      std::lock_guard<std::mutex> lock(health_mutex_);
-      if (!failing_) return;
-      untold = spans_dropped_while_failing_ - spans_dropped_reported_;
-      attempts = failed_attempts_;
-      spans_dropped_reported_ = spans_dropped_while_failing_;
-    }
-    if (untold == 0 || !sdk::log_enabled(logger_, sdk::LogLevel::kError)) {
-      return;
-    }
-    try {
-      sdk::log(logger_, sdk::LogLevel::kError,
-               "OTLP export to " + config_.url +
-                   " shut down while failing: " + std::to_string(untold) +
-                   " spans dropped since the failure was logged" +
-                   (attempts == 0 ? std::string()
-                                  : " (" + std::to_string(attempts) +
-                                        " failed attempts)"));
-    } catch (...) {
-    }
-  }
-
   const otlp::OtlpHttpConfig config_;
   const std::shared_ptr<sdk::Logger> logger_;
   const std::unique_ptr<otlp::HttpClient> client_;
-  std::shared_ptr<SharedStats> stats_;
+  const std::shared_ptr<otlp::SharedStats> stats_;
+  otlp::ExportHealth health_;
 
   // Used by the exporting thread only.
   otlp::RequestEncoder encoder_;
@@ -574,13 +467,9 @@ class OtlpHttpExporterImpl final : public OtlpHttpExporter,
   std::atomic<std::uint64_t> failed_after_acceptance_{0};
   std::atomic<bool> too_large_said_{false};
 
-  // Lock order: mutex_ before stats_->mutex; health_mutex_ is taken alone.
+  // Lock order: mutex_ before stats_->mutex; health_ takes its own
+  // mutex and stats_->mutex one at a time, never with stats_->mutex held.
   // None is held while calling the logger or libcurl.
-  std::mutex health_mutex_;
-  bool failing_ = false;                           // since the last delivery
-  std::uint64_t failed_attempts_ = 0;              // since failing began
-  std::uint64_t spans_dropped_while_failing_ = 0;  // since failing began
-  std::uint64_t spans_dropped_reported_ = 0;       // of those, logged
   std::mutex mutex_;
   std::condition_variable state_changed_;  // any change below
   bool exporting_ = false;                 // export_spans() is running
