@@ -165,6 +165,16 @@ sdk::Expected<ExportingProcessors> make_exporting_processors(
   return made;
 }
 
+// OTEL_SDK_DISABLED as the tracer provider reads it. A malformed value is
+// reported by the provider, once; this read stays quiet.
+bool sdk_disabled(const sdk::Environment& environment) {
+  struct Quiet final : sdk::Logger {
+    void log(sdk::LogLevel, std::string_view) noexcept override {}
+  };
+  const sdk::EnvironmentReader reader(environment, std::make_shared<Quiet>());
+  return reader.boolean("OTEL_SDK_DISABLED").value_or(false);
+}
+
 }  // namespace
 
 InstalledSdk::InstalledSdk(std::shared_ptr<sdk::TracerProvider> provider,
@@ -214,8 +224,12 @@ sdk::Expected<InstalledSdk> install_sdk_from_environment(
                                             : sdk::Environment::process();
   auto code_choice = parse_traces_exporter_option(options.traces_exporter);
   if (!code_choice) return code_choice.error();
+  // Disabled: spans are non-recording, so no exporter is built (no batch
+  // thread, no connection).
   const std::vector<std::string> names =
-      choose_traces_exporters(environment, options.logger, *code_choice);
+      sdk_disabled(environment)
+          ? std::vector<std::string>()
+          : choose_traces_exporters(environment, options.logger, *code_choice);
 
   sdk::TracerProviderOptions provider_options;
   provider_options.service_name = options.service_name;

@@ -239,6 +239,39 @@ TEST_CASE("each OTEL_TRACES_EXPORTER value builds its exporters",
 }
 
 TEST_CASE(
+    "OTEL_SDK_DISABLED=true builds no exporter and a malformed value is "
+    "reported once",
+    "[sdk_from_environment][no_tsan]") {
+  struct Row {
+    int line;
+    std::string disabled;
+    Names exporters;
+    std::size_t warnings;
+  };
+  const Row row = GENERATE(Row{__LINE__, "true", Names{}, 0},
+                           Row{__LINE__, " TRUE ", Names{}, 0},
+                           Row{__LINE__, "false", Names{"otlp", "console"}, 0},
+                           Row{__LINE__, "yes", Names{"otlp", "console"}, 1});
+  CAPTURE(row.line, row.disabled);
+  RestoreGlobals restore;
+  FakeEnvironment environment{{"OTEL_SDK_DISABLED", row.disabled},
+                              {"OTEL_TRACES_EXPORTER", "otlp,console"}};
+  auto logger = std::make_shared<FakeLogger>();
+  SdkFromEnvironmentOptions options;
+  options.environment = &environment;
+  options.logger = logger;
+  auto installed = install_sdk_from_environment(std::move(options));
+  REQUIRE(installed.has_value());
+  CHECK(installed->exporters() == row.exporters);
+  CHECK(installed->provider()->config().disabled() == row.exporters.empty());
+  REQUIRE(logger->size() == row.warnings);
+  if (row.warnings != 0) {
+    CHECK_THAT(logger->all().front().text,
+               Catch::Contains("OTEL_SDK_DISABLED"));
+  }
+}
+
+TEST_CASE(
     "the code's exporter choice applies when OTEL_TRACES_EXPORTER is unset, "
     "and a bad one is an error",
     "[sdk_from_environment]") {

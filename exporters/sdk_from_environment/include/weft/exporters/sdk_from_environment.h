@@ -43,6 +43,9 @@
 //   OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
 //   OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318
 //
+// With OTEL_SDK_DISABLED=true no exporter is built (spans are
+// non-recording): exporters() is empty and nothing connects.
+//
 // Nothing is installed unless everything could be built; the error (e.g. an
 // unreadable OTEL_EXPORTER_OTLP_CERTIFICATE) says what and why.
 //
