@@ -5,6 +5,7 @@
 #include <typeinfo>
 #include <utility>
 
+#include "weft/baggage.h"
 #include "weft/provider.h"
 #include "weft/version.h"
 
@@ -71,9 +72,63 @@ std::string exception_type_name(const std::exception& error) {
 #endif
 }
 
+namespace {
+
+constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+
+void append_encoded(std::string& out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out.append(1, '%').append(1, kHex[c >> 4]).append(1, kHex[c & 0x0F]);
+}
+
+}  // namespace
+
+std::string reencode_baggage(std::string_view decoded) {
+  std::string out;
+  out.reserve(decoded.size() + 16);
+  // In a member's value: after its '=', before the ';' of its properties
+  // or the ',' that ends the member.
+  bool in_value = false;
+  for (std::size_t i = 0; i < decoded.size(); ++i) {
+    const char c = decoded[i];
+    if (c == ',') {
+      in_value = false;
+    } else if (c == ';') {
+      in_value = false;
+    } else if (c == '=' && !in_value) {
+      in_value = true;
+      out.append(1, c);
+      while (i + 1 < decoded.size() && is_ows(decoded[i + 1])) {
+        out.append(1, decoded[++i]);  // OWS after '='
+      }
+      continue;
+    } else if (in_value &&
+               !weft::detail::has_class(c, weft::detail::kBaggageOctet)) {
+      // OWS before the end of the value stays OWS.
+      std::size_t next = i;
+      while (next < decoded.size() && is_ows(decoded[next])) ++next;
+      const bool trailing =
+          is_ows(c) && (next == decoded.size() || decoded[next] == ',' ||
+                        decoded[next] == ';');
+      if (!trailing) {
+        append_encoded(out, static_cast<unsigned char>(c));
+        continue;
+      }
+    }
+    out.append(1, c);
+  }
+  return out;
+}
+
 void HeaderReader::get_all(std::string_view key, ValueSink sink) const {
   const auto range = headers_.equal_range(std::string(key));
-  for (auto it = range.first; it != range.second; ++it) sink(it->second);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (key == "baggage") {
+      sink(reencode_baggage(it->second));
+    } else {
+      sink(it->second);
+    }
+  }
 }
 
 Tracing::Tracing(TracingOptions options)

@@ -69,8 +69,19 @@ std::string_view protocol_version(std::string_view version) noexcept;
 // is not a std::exception).
 std::string exception_type_name(const std::exception& error);
 
+// `baggage` as its sender wrote it, as far as that can be known, from the
+// value httplib gives a handler: httplib before 0.44 percent-decodes every
+// request header value (cpp-httplib issue #1789), so "DF%2028" arrives as
+// "DF 28", which is not a valid baggage value and would be dropped. Bytes
+// that a baggage value cannot hold (space, '"', '\\', controls, non-ASCII)
+// inside a value are encoded again; OWS around members stays as it is.
+// Decoded ',', ';', '=' and '%' cannot be told from the header's own and
+// stay as they are. A header httplib did not decode is returned unchanged.
+std::string reencode_baggage(std::string_view decoded);
+
 // Reads httplib's headers with their own case-insensitive lookup, every
-// value of a repeated header in the order received.
+// value of a repeated header in the order received (`baggage` repaired with
+// reencode_baggage).
 class HeaderReader final : public CarrierReader {
  public:
   explicit HeaderReader(const ::httplib::Headers& headers) noexcept
