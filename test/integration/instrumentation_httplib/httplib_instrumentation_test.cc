@@ -414,3 +414,53 @@ TEST_CASE(
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE(
+    "a handler that throws something other than a std::exception ends its "
+    "span as an error of type _OTHER",
+    "[instrumentation_httplib]") {
+  TracedService service;
+  service.routes.Get(
+      "/odd", [](const httplib::Request&, httplib::Response&) { throw 42; });
+  service.start();
+
+  httplib::Client plain(service.origin());
+  const httplib::Result result = plain.Get("/odd");
+  REQUIRE(result);
+  CHECK(result->status == 500);
+  const auto span = service.sdk.take_one();
+  CHECK(span->status_code == StatusCode::kError);
+  CHECK(text_attribute(span->attributes, "error.type") == "_OTHER");
+  CHECK(span->events.size() == 1);
+}
+
+TEST_CASE(
+    "without an SDK the instrumentation records nothing and the caller's "
+    "context still reaches the handler",
+    "[instrumentation_httplib]") {
+  TracedService service;
+  weft::set_tracer_provider(nullptr);  // as if the application installed none
+  std::mutex mutex;
+  weft::SpanContext seen;
+  service.routes.Get("/orders",
+                     [&](const httplib::Request&, httplib::Response& response) {
+                       std::lock_guard<std::mutex> lock(mutex);
+                       seen = weft::current_span().context();
+                       response.set_content("ok", "text/plain");
+                     });
+  service.start();
+
+  httplib::Client plain(service.origin());
+  REQUIRE(
+      plain.Get("/orders",
+                {{"traceparent",
+                  "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}}));
+  CHECK(service.sdk.take_all().empty());
+  std::lock_guard<std::mutex> lock(mutex);
+  CHECK(seen.trace_id().to_hex() == "4bf92f3577b34da6a3ce929d0e0e4736");
+  CHECK(seen.span_id().to_hex() == "00f067aa0ba902b7");
+}
+
+}  // namespace
