@@ -10,7 +10,7 @@
 // Every text from the spans goes into the page with textContent, never as
 // markup. For 10,000 spans the page is built in one pass into a
 // DocumentFragment; rows have a fixed height, so the arrows are placed with
-// one layout read per trace, not per span. An arrow <g class="arrow"> goes
+// one layout read per trace, not per span. An arrow (an SVG g.arrow) goes
 // from the linked span (data-from) to the span that holds the link
 // (data-to), as in the Mermaid diagram of `weft view --mermaid`.
 (function () {
@@ -27,6 +27,8 @@
     linked: document.getElementById('filter-linked'),
   };
   const SVG = 'http://www.w3.org/2000/svg';
+  // The fixed height of a row, from page.css.
+  const ROW_PX = parseFloat(getComputedStyle(main).getPropertyValue('--row')) || 22;
   const MAX_INDENT = 32;  // deeper spans are drawn at this level
   const INDENT_PX = 14;
 
@@ -156,18 +158,26 @@
 
   // -------------------------------------------------------------- page --
 
+  // The cells of every row, cloned per span (quicker than building each).
+  const rowTemplate = element('div', 'row');
+  for (const cell of ['name-cell', 'service-cell', 'status-cell', 'duration', 'timeline']) {
+    rowTemplate.appendChild(element('div', 'cell ' + cell));
+  }
+  rowTemplate.firstChild.appendChild(element('span', 'span-name'));
+  rowTemplate.lastChild.appendChild(element('div', 'bar'));
+
   function spanRow(span) {
     const trace = span.trace;
-    const row = element('div', 'row');
+    const row = rowTemplate.cloneNode(true);
     row.id = 'span-' + trace.id + '-' + span.id;
-    row.dataset.spanId = span.id;
-    row.dataset.traceId = trace.id;
+    row.setAttribute('data-span-id', span.id);
+    row.setAttribute('data-trace-id', trace.id);
+    row.setAttribute('style', '--hue:' + hue(span.service));
     if (span.status === 2) row.classList.add('error');
-    row.style.setProperty('--hue', hue(span.service));
 
-    const name = element('div', 'cell name-cell');
-    name.style.paddingLeft = 6 + Math.min(span.depth, MAX_INDENT) * INDENT_PX + 'px';
-    name.appendChild(element('span', 'span-name', span.name || '(unnamed)'));
+    const [name, service, status, duration, timeline] = row.children;
+    name.setAttribute('style', 'padding-left:' + (6 + Math.min(span.depth, MAX_INDENT) * INDENT_PX) + 'px');
+    name.firstChild.textContent = span.name || '(unnamed)';
     const kind = kindText(span.kind);
     if (kind) name.appendChild(element('span', 'kind', kind));
     if (span.depth > MAX_INDENT) name.appendChild(element('span', 'kind', 'depth ' + span.depth));
@@ -181,21 +191,14 @@
     if (span.status === 2 && span.message) {
       name.appendChild(element('span', 'error-message', '\u2717 ' + span.message));
     }
-    row.appendChild(name);
-    row.appendChild(element('div', 'cell service-cell', span.service));
-    const status = element('div', 'cell status-cell', statusText(span.status));
+    service.textContent = span.service;
+    status.textContent = statusText(span.status);
     if (span.status === 2) status.classList.add('error');
     if (span.status === 1) status.classList.add('ok');
-    row.appendChild(status);
-    row.appendChild(element('div', 'cell duration', formatDuration(span.duration)));
-
-    const timeline = element('div', 'cell timeline');
-    const bar = element('div', 'bar');
+    duration.textContent = formatDuration(span.duration);
     const total = Math.max(trace.duration, 1);
-    bar.style.left = (100 * span.start) / total + '%';
-    bar.style.width = (100 * span.duration) / total + '%';
-    timeline.appendChild(bar);
-    row.appendChild(timeline);
+    timeline.firstChild.setAttribute('style',
+        `left:${(100 * span.start) / total}%;width:${(100 * span.duration) / total}%`);
     span.row = row;
     return row;
   }
@@ -234,6 +237,10 @@
     section.appendChild(header);
 
     const rows = element('div', 'rows');
+    // Its exact height: the browser lays out the rows of a trace only when
+    // they come near the screen (content-visibility in page.css), and the
+    // traces below stay where they will be.
+    rows.style.containIntrinsicSize = `auto ${trace.order.length * ROW_PX}px`;
     for (const span of trace.order) rows.appendChild(spanRow(span));
     section.appendChild(rows);
     trace.section = section;
@@ -270,10 +277,10 @@
   }
 
   // Redraws every arrow whose two spans are shown. Reads the layout once per
-  // shown trace (where its rows start) and once for the timeline's place;
-  // rows have the fixed height --row.
+  // shown trace (where its rows start: the rows element is laid out also
+  // when its rows are not) and once for the timeline's place; rows have the
+  // fixed height --row.
   function drawArrows() {
-    const rowHeight = parseFloat(getComputedStyle(main).getPropertyValue('--row')) || 22;
     const rowsTop = new Map();
     let timelineLeft = 0;
     let timelineWidth = 0;
@@ -288,7 +295,7 @@
     }
     const x = (span, time) =>
         timelineLeft + (timelineWidth * time) / Math.max(span.trace.duration, 1);
-    const y = (span) => rowsTop.get(span.trace) + (span.rowIndex + 0.5) * rowHeight;
+    const y = (span) => rowsTop.get(span.trace) + (span.rowIndex + 0.5) * ROW_PX;
 
     const fragment = document.createDocumentFragment();
     for (const arrow of arrows) {
