@@ -152,6 +152,50 @@ std::string arrow(const std::string& from, const std::string& to) {
 }  // namespace
 
 TEST_CASE(
+    "weft view --html writes one page that loads nothing, with the traces "
+    "that its filters select as JSON",
+    "[view_html]") {
+  ScratchDirectory directory;
+  // The data of the page, as its script reads it.
+  const auto page_data = [](const std::string& html) {
+    const std::string start =
+        "<script type=\"application/json\" id=\"weft-data\">";
+    const std::size_t begin = html.find(start);
+    REQUIRE(begin != std::string::npos);
+    const std::size_t end = html.find("</script>", begin);
+    REQUIRE(end != std::string::npos);
+    return Json::parse(
+        html.substr(begin + start.size(), end - begin - start.size()));
+  };
+  const auto trace_ids = [&](const std::vector<std::string>& options) {
+    const Json data =
+        page_data(read_text(make_page(directory, story(), options)));
+    std::vector<std::string> ids;
+    for (const Json& trace : data["traces"]) ids.push_back(trace["id"]);
+    return ids;
+  };
+
+  const std::string html = read_text(make_page(directory, story()));
+  CHECK_THAT(html, Catch::Contains("Content-Security-Policy") &&
+                       Catch::Contains("default-src 'none'"));
+  for (const char* fetch : {"src=", "<link", "@import", "url(http", "https:"}) {
+    CAPTURE(fetch);
+    CHECK(html.find(fetch) == std::string::npos);
+  }
+  const Json data = page_data(html);
+  CHECK(data["spanCount"] == 5);
+  CHECK(data["traces"][1]["spans"][1]["name"] == kMarkupName);
+
+  using Ids = std::vector<std::string>;
+  CHECK(trace_ids({}) == Ids{kCheckoutTrace, kRetryTrace});
+  CHECK(trace_ids({"--service", "payments"}) == Ids{kCheckoutTrace});
+  CHECK(trace_ids({"--service", "payments", "--linked"}) ==
+        Ids{kCheckoutTrace, kRetryTrace});
+  CHECK(trace_ids({"--trace", "2222"}) == Ids{kRetryTrace});
+  CHECK(trace_ids({"--span", "send-email"}) == Ids{kCheckoutTrace});
+}
+
+TEST_CASE(
     "a browser shows each span of the weft view --html page as a row with "
     "its name, service, status and duration, errors marked",
     "[view_html][browser]") {
@@ -188,7 +232,7 @@ TEST_CASE(
                          Catch::Contains("3 spans") &&
                          Catch::Contains("2025-12-05 00:00:00.000 UTC"));
   CHECK_THAT(text_of(element_with(dom, "id=\"summary\"")),
-             Catch::Contains("2 traces of 2 shown, 5 spans"));
+             Catch::Contains("2 traces of 2 shown, 5 spans, 2 links drawn"));
   CHECK_THAT(element_with(dom, "id=\"details\""), Catch::Contains("hidden"));
 }
 
@@ -295,7 +339,8 @@ TEST_CASE(
 
   const auto [line, fragment, checkout_hidden, retry_hidden, summary] =
       GENERATE(table<int, std::string, bool, bool, std::string>({
-          {__LINE__, "#service=payments", false, true, "1 trace of 2 shown"},
+          {__LINE__, "#service=payments", false, true,
+           "1 trace of 2 shown, 3 spans, 1 link drawn"},
           {__LINE__, "#service=PAY&linked=1", false, false,
            "2 traces of 2 shown"},
           {__LINE__, "#trace=2222", true, false, "1 trace of 2 shown"},

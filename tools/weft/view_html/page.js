@@ -276,7 +276,7 @@
     return !trace.section.hidden && !trace.section.classList.contains('collapsed');
   }
 
-  // Redraws every arrow whose two spans are shown. Reads the layout once per
+  // Redraws every arrow whose two spans are shown; returns how many. Reads the layout once per
   // shown trace (where its rows start: the rows element is laid out also
   // when its rows are not) and once for the timeline's place; rows have the
   // fixed height --row.
@@ -324,9 +324,11 @@
       group.appendChild(label);
       fragment.appendChild(group);
     }
+    const count = fragment.childNodes.length;
     arrowLayer.textContent = '';
     arrowLayer.appendChild(fragment);
     highlightArrows();
+    return count;
   }
 
   // ----------------------------------------------------------- filters --
@@ -392,11 +394,10 @@
         trace.marked = marking;
       }
     }
+    const drawn = drawArrows();
     summary.textContent =
         `${plural(shownCount, 'trace', 'traces')} of ${data.traces.length} shown, ` +
-        `${plural(spanCount, 'span', 'spans')}, ${plural(arrows.length, 'link', 'links')} ` +
-        'drawn between spans in this page';
-    drawArrows();
+        `${plural(spanCount, 'span', 'spans')}, ${plural(drawn, 'link', 'links')} drawn`;
   }
 
   // ---------------------------------------------------- selection, panel --
