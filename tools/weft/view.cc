@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -144,9 +145,15 @@ int run_view(int argc, char** argv) {
     return 1;
   }
   if (!html_path.empty()) {
+    // The files' names without their directories: a page gets shared, the
+    // layout of its author's disk need not be.
     view::HtmlOptions html;
     html.title = "weft view";
-    for (const std::string& file : files) html.title += " " + file;
+    for (const std::string& file : files) {
+      html.title +=
+          " " + (file == "-" ? std::string("stdin")
+                             : std::filesystem::path(file).filename().string());
+    }
     if (!write_file(html_path, view::render_html(traces, shown, html),
                     "the HTML page")) {
       return 1;

@@ -184,6 +184,7 @@ TEST_CASE(
   }
   const Json data = page_data(html);
   CHECK(data["spanCount"] == 5);
+  CHECK(data["title"] == "weft view spans.jsonl");  // not the directory
   CHECK(data["traces"][1]["spans"][1]["name"] == kMarkupName);
 
   using Ids = std::vector<std::string>;

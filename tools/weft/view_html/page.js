@@ -668,5 +668,6 @@
   const timing = document.getElementById('render-time');
   timing.dataset.milliseconds = elapsed.toFixed(0);
   timing.dataset.spans = data.spanCount;
-  timing.textContent = `${plural(data.spanCount, 'span', 'spans')} drawn ${elapsed.toFixed(0)} ms after the page was opened`;
+  timing.textContent =
+      `page of ${plural(data.spanCount, 'span', 'spans')} drawn in ${elapsed.toFixed(0)} ms`;
 })();
