@@ -554,28 +554,37 @@
     document.body.classList.remove('with-details');
   }
 
+  // Selects `span` (null: none). The arrows are redrawn only when the rows
+  // moved: the panel opened or closed (the rows' width), or the span's trace
+  // was hidden or folded; otherwise only their highlight changes.
   function select(span) {
     if (selectedSpan) selectedSpan.row.classList.remove('selected', 'flash');
     selectedSpan = span;
+    const panelWasOpen = !details.hidden;
     if (!span) {
-      const wasOpen = !details.hidden;
       hideDetails();
-      if (wasOpen) drawArrows();  // the rows grew wider
+      if (panelWasOpen) drawArrows();
       else highlightArrows();
       return;
     }
     const trace = span.trace;
+    let rowsMoved = !panelWasOpen;
     if (trace.section.hidden) {
       trace.pinned = true;
       trace.section.hidden = false;
       trace.pinNote.textContent = 'shown because a link led here';
+      rowsMoved = true;
     }
-    trace.section.classList.remove('collapsed');
+    if (trace.section.classList.contains('collapsed')) {
+      trace.section.classList.remove('collapsed');
+      rowsMoved = true;
+    }
     showDetails(span);
     span.row.classList.add('selected');
     void span.row.offsetWidth;  // restarts the flash animation
     span.row.classList.add('flash');
-    drawArrows();
+    if (rowsMoved) drawArrows();
+    else highlightArrows();
     span.row.scrollIntoView({block: 'center'});
   }
 
