@@ -43,11 +43,16 @@ class HeadlessBrowser {
     return !program_.empty() && access(program_.c_str(), X_OK) == 0;
   }
 
-  // The DOM of file://`path``fragment` once its scripts ran (chromium dumps
-  // after the load event; the page draws everything during load).
-  std::string dump_dom(const std::string& path, const std::string& fragment) {
-    const ProgramRun run = run_program(
-        arguments({"--dump-dom", "file://" + path + fragment}), kDeadline);
+  // The DOM of file://`path``fragment` once its scripts ran: chromium dumps
+  // after the load event (the page draws everything during load), or with
+  // `settle` after the tasks that the page queued ran too (clicks, the
+  // events of a changed fragment), within 5 s of virtual time.
+  std::string dump_dom(const std::string& path, const std::string& fragment,
+                       bool settle = false) {
+    std::vector<std::string> options = {"--dump-dom",
+                                        "file://" + path + fragment};
+    if (settle) options.insert(options.begin(), "--virtual-time-budget=5000");
+    const ProgramRun run = run_program(arguments(options), kDeadline);
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
     REQUIRE(!run.out.empty());

@@ -322,6 +322,42 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "clicking a span, then a link in its details panel, selects the linked "
+    "span in another trace of the weft view --html page",
+    "[view_html][browser]") {
+  REQUIRE_BROWSER(browser);
+  ScratchDirectory directory;
+  const std::string page = make_page(directory, story());
+  // A copy of the page with a script that clicks as a person would, once
+  // it loaded: the retry-checkout row, then in its panel the link to
+  // charge-card; each click changes the fragment, whose event selects.
+  std::string html = read_text(page);
+  const std::string clicks =
+      std::string("<script>addEventListener('load', () => {\n") +
+      "  document.getElementById('span-" + kRetryTrace + "-" + kRetryCheckout +
+      "').click();\n"
+      "  setTimeout(() => document.querySelector('#details a[data-span-id=\"" +
+      kChargeCard +
+      "\"]').click(), 100);\n"
+      "});</script>\n";
+  html.insert(html.rfind("</body>"), clicks);
+  const std::string clicking = directory.path + "/clicking.html";
+  std::ofstream(clicking, std::ios::binary) << html;
+
+  const std::string dom =
+      drawn_part(browser.dump_dom(clicking, "", /*settle=*/true));
+  const std::string panel = element_with(dom, "id=\"details\"");
+  CHECK_THAT(panel,
+             Catch::Contains(std::string("data-span-id=\"") + kChargeCard +
+                             "\" data-trace-id=\"" + kCheckoutTrace + "\""));
+  CHECK_THAT(text_of(panel), Catch::StartsWith("\u2715 charge-card"));
+  CHECK_THAT(row_of(dom, kCheckoutTrace, kChargeCard),
+             Catch::Contains("selected"));
+  CHECK_THAT(row_of(dom, kRetryTrace, kRetryCheckout),
+             !Catch::Contains("selected"));
+}
+
+TEST_CASE(
     "the filters of the weft view --html page hide the traces that do not "
     "match, set from the fragment, and a link followed into a hidden trace "
     "shows it",
