@@ -134,6 +134,18 @@ std::string make_page(const ScratchDirectory& directory,
     return;                                                                  \
   }
 
+// A copy of `page` that runs `script` once it loaded, as a person's
+// actions (clicks, typing); returns its path.
+std::string with_script(const std::string& page, const std::string& script) {
+  std::string html = read_text(page);
+  html.insert(html.rfind("</body>"),
+              "<script>addEventListener('load', () => {\n" + script +
+                  "\n});</script>\n");
+  const std::string copy = page + ".scripted.html";
+  std::ofstream(copy, std::ios::binary) << html;
+  return copy;
+}
+
 // What the page drew when chromium opened `page` with `fragment`.
 std::string drawn(HeadlessBrowser& browser, const std::string& page,
                   const std::string& fragment) {
@@ -328,21 +340,16 @@ TEST_CASE(
   REQUIRE_BROWSER(browser);
   ScratchDirectory directory;
   const std::string page = make_page(directory, story());
-  // A copy of the page with a script that clicks as a person would, once
-  // it loaded: the retry-checkout row, then in its panel the link to
-  // charge-card; each click changes the fragment, whose event selects.
-  std::string html = read_text(page);
-  const std::string clicks =
-      std::string("<script>addEventListener('load', () => {\n") +
-      "  document.getElementById('span-" + kRetryTrace + "-" + kRetryCheckout +
-      "').click();\n"
-      "  setTimeout(() => document.querySelector('#details a[data-span-id=\"" +
-      kChargeCard +
-      "\"]').click(), 100);\n"
-      "});</script>\n";
-  html.insert(html.rfind("</body>"), clicks);
-  const std::string clicking = directory.path + "/clicking.html";
-  std::ofstream(clicking, std::ios::binary) << html;
+  // Clicks as a person would, once the page loaded: the retry-checkout row,
+  // then in its panel the link to charge-card; each click changes the
+  // fragment, whose event selects.
+  const std::string clicking =
+      with_script(page, std::string("document.getElementById('span-") +
+                            kRetryTrace + "-" + kRetryCheckout +
+                            "').click();\n"
+                            "setTimeout(() => document.querySelector("
+                            "'#details a[data-span-id=\"" +
+                            kChargeCard + "\"]').click(), 100);");
 
   const std::string dom =
       drawn_part(browser.dump_dom(clicking, "", /*settle=*/true));
@@ -355,6 +362,30 @@ TEST_CASE(
              Catch::Contains("selected"));
   CHECK_THAT(row_of(dom, kRetryTrace, kRetryCheckout),
              !Catch::Contains("selected"));
+}
+
+TEST_CASE(
+    "typing in a filter of the weft view --html page hides the traces that "
+    "do not match",
+    "[view_html][browser]") {
+  REQUIRE_BROWSER(browser);
+  ScratchDirectory directory;
+  const std::string typing =
+      with_script(make_page(directory, story()),
+                  "const input = document.getElementById('filter-service');\n"
+                  "input.value = 'PAYM';\n"
+                  "input.dispatchEvent(new Event('input'));");
+  const std::string dom =
+      drawn_part(browser.dump_dom(typing, "", /*settle=*/true));
+  const auto start_tag = [&](const char* trace) {
+    const std::string section =
+        element_with(dom, std::string("id=\"trace-") + trace);
+    return section.substr(0, section.find('>'));
+  };
+  CHECK_THAT(start_tag(kRetryTrace), Catch::EndsWith(" hidden=\"\""));
+  CHECK_THAT(start_tag(kCheckoutTrace), !Catch::Contains("hidden"));
+  CHECK_THAT(text_of(element_with(dom, "id=\"summary\"")),
+             Catch::Contains("1 trace of 2 shown"));
 }
 
 TEST_CASE(
