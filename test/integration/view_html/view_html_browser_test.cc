@@ -462,7 +462,7 @@ TEST_CASE(
 TEST_CASE(
     "a weft view --html page of 10,000 spans in 1,000 linked traces draws "
     "every trace, span and arrow in a browser",
-    "[view_html][browser][no_tsan]") {
+    "[view_html][browser]") {
   REQUIRE_BROWSER(browser);
   constexpr int kTraces = 1000;
   constexpr int kSpansPerTrace = 10;
