@@ -16,11 +16,13 @@
 #   weft_package_dependency(<find_dependency arguments...>)
 #       Records a find_dependency() call for weftConfig.cmake, for libraries
 #       whose installed targets link an external package (gRPC, protobuf, ...).
-#   weft_add_catch_tests(<target>)
+#   weft_add_catch_tests(<target> [PROPERTIES <name> <value>...])
 #       One ctest entry per TEST_CASE of a Catch2 executable. In a TSan tree,
 #       test cases tagged [no_tsan] are left out; in an ASan tree, those
 #       tagged [no_asan] are, and the entries use cmake/lsan_suppressions.txt;
 #       each entry gets a timeout and fails when it selects no test case.
+#       PROPERTIES: more ctest properties for every entry (for example
+#       SKIP_REGULAR_EXPRESSION, for tests that need a program to be there).
 
 include_guard(GLOBAL)
 include(GNUInstallDirs)
@@ -102,6 +104,7 @@ function(weft_package_dependency)
 endfunction()
 
 function(weft_add_catch_tests target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "PROPERTIES")
   set(spec)
   if(WEFT_SANITIZE STREQUAL "thread")
     set(spec TEST_SPEC "~[no_tsan]")
@@ -117,5 +120,5 @@ function(weft_add_catch_tests target)
   # of passing with "No tests ran" (CMake splits names at ';').
   catch_discover_tests(${target} ${spec}
     EXTRA_ARGS --warn NoTests
-    PROPERTIES TIMEOUT ${WEFT_TEST_TIMEOUT} ${environment})
+    PROPERTIES TIMEOUT ${WEFT_TEST_TIMEOUT} ${environment} ${arg_PROPERTIES})
 endfunction()

@@ -1,10 +1,12 @@
 // `weft view FILE...`: reads the OTLP/JSON lines that `weft collect` writes
 // and prints, per trace, a waterfall with each span's links; --mermaid
-// writes a Mermaid diagram of the same traces. See print_help().
+// writes a Mermaid diagram of the same traces, --html a page to click
+// through them in a browser. See print_help().
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -14,6 +16,7 @@
 #include "command_line.h"
 #include "subcommands.h"
 #include "terminal_text.h"
+#include "view_html.h"
 #include "view_model.h"
 #include "view_render.h"
 
@@ -36,6 +39,10 @@ void print_help(std::FILE* out) {
       "  --linked         also the traces linked to or from those selected\n"
       "  --mermaid FILE   also write a Mermaid diagram of the shown traces\n"
       "                   (a subgraph per trace, dotted arrows for links)\n"
+      "  --html FILE      also write a self-contained HTML page of the shown\n"
+      "                   traces: waterfalls, links drawn as arrows, a span's\n"
+      "                   details on a click, filters; FILE#span=ID opens\n"
+      "                   with that span selected (see docs/view.md)\n"
       "  --width N        width of the timeline bars (default 40)\n"
       "  -h, --help       this text\n",
       out);
@@ -53,12 +60,28 @@ bool read_file(const std::string& path, std::vector<view::SpanRecord>& spans,
   return view::read_otlp_json_lines(in, path, spans, error);
 }
 
+// Writes `text` to `path`, saying so on stderr (stdout has the waterfall).
+bool write_file(const std::string& path, const std::string& text,
+                const char* what) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "weft view: cannot write '%s': %s\n", path.c_str(),
+                 std::strerror(errno));
+    return false;
+  }
+  std::fprintf(stderr, "weft view: wrote %s to %s\n", what, path.c_str());
+  return true;
+}
+
 }  // namespace
 
 int run_view(int argc, char** argv) {
   view::Filter filter;
   view::WaterfallOptions waterfall;
   std::string mermaid_path;
+  std::string html_path;
   std::uint32_t width = static_cast<std::uint32_t>(waterfall.bar_width);
   CommandLine command_line("weft view");
   command_line.add_text("trace", filter.trace_id);
@@ -66,6 +89,7 @@ int run_view(int argc, char** argv) {
   command_line.add_text("service", filter.service);
   command_line.add_switch("linked", filter.linked);
   command_line.add_text("mermaid", mermaid_path);
+  command_line.add_text("html", html_path);
   command_line.add_number("width", width, 4, 400);
   command_line.allow_operands();
   if (!command_line.parse(argc, argv)) {
@@ -115,18 +139,25 @@ int run_view(int argc, char** argv) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
 
-  if (!mermaid_path.empty()) {
-    const std::string diagram = view::render_mermaid(traces, shown);
-    std::ofstream out(mermaid_path, std::ios::binary | std::ios::trunc);
-    out << diagram;
-    out.close();
-    if (!out) {
-      std::fprintf(stderr, "weft view: cannot write '%s': %s\n",
-                   mermaid_path.c_str(), std::strerror(errno));
+  if (!mermaid_path.empty() &&
+      !write_file(mermaid_path, view::render_mermaid(traces, shown),
+                  "the Mermaid diagram")) {
+    return 1;
+  }
+  if (!html_path.empty()) {
+    // The files' names without their directories: a page gets shared, the
+    // layout of its author's disk need not be.
+    view::HtmlOptions html;
+    html.title = "weft view";
+    for (const std::string& file : files) {
+      html.title +=
+          " " + (file == "-" ? std::string("stdin")
+                             : std::filesystem::path(file).filename().string());
+    }
+    if (!write_file(html_path, view::render_html(traces, shown, html),
+                    "the HTML page")) {
       return 1;
     }
-    std::fprintf(stderr, "weft view: wrote the Mermaid diagram to %s\n",
-                 mermaid_path.c_str());
   }
   return 0;
 }

@@ -307,6 +307,13 @@ void read_span(const Json& json, const std::string& path,
       uint32_member(json, "droppedAttributesCount", path);
   for_each(json, "events", path, [&](const Json& event, const std::string& p) {
     expect_object(event, p);
+    EventRecord record;
+    record.name = string_member(event, "name", p);
+    record.time_ns = uint64_member(event, "timeUnixNano", p);
+    record.attributes = attributes_member(event, p);
+    record.dropped_attributes_count =
+        uint32_member(event, "droppedAttributesCount", p);
+    span.events.push_back(std::move(record));
     ++span.event_count;
   });
   span.dropped_events_count = uint32_member(json, "droppedEventsCount", path);

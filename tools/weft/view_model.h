@@ -40,6 +40,13 @@ struct LinkRecord {
   std::string relationship() const;
 };
 
+struct EventRecord {
+  std::string name;
+  std::uint64_t time_ns = 0;
+  std::vector<AttributeRecord> attributes;
+  std::uint32_t dropped_attributes_count = 0;
+};
+
 struct SpanRecord {
   std::string trace_id;
   std::string span_id;
@@ -55,7 +62,8 @@ struct SpanRecord {
   int status_code = 0;  // 0 unset, 1 ok, 2 error; others kept as read
   std::string status_message;
   std::vector<AttributeRecord> attributes;
-  std::size_t event_count = 0;
+  std::size_t event_count = 0;  // events.size()
+  std::vector<EventRecord> events;
   std::vector<LinkRecord> links;
   std::uint32_t dropped_attributes_count = 0;
   std::uint32_t dropped_events_count = 0;
