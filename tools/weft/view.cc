@@ -37,6 +37,9 @@ void print_help(std::FILE* out) {
       "  --mermaid FILE   also write a Mermaid diagram of the shown traces\n"
       "                   (a subgraph per trace, dotted arrows for links)\n"
       "  --width N        width of the timeline bars (default 40)\n"
+      "  --no-fold        show continuation spans (WEFT_SPAN_LINK_RETENTION=\n"
+      "                   continue) as spans instead of folding their links\n"
+      "                   back into the span they continue\n"
       "  -h, --help       this text\n",
       out);
 }
@@ -60,6 +63,7 @@ int run_view(int argc, char** argv) {
   view::WaterfallOptions waterfall;
   std::string mermaid_path;
   std::uint32_t width = static_cast<std::uint32_t>(waterfall.bar_width);
+  bool no_fold = false;
   CommandLine command_line("weft view");
   command_line.add_text("trace", filter.trace_id);
   command_line.add_text("span", filter.span_name);
@@ -67,6 +71,7 @@ int run_view(int argc, char** argv) {
   command_line.add_switch("linked", filter.linked);
   command_line.add_text("mermaid", mermaid_path);
   command_line.add_number("width", width, 4, 400);
+  command_line.add_switch("no-fold", no_fold);
   command_line.allow_operands();
   if (!command_line.parse(argc, argv)) {
     std::fprintf(stderr, "%s\n", command_line.error().c_str());
@@ -102,6 +107,8 @@ int run_view(int argc, char** argv) {
     std::fprintf(stderr, "weft view: no spans in the input\n");
     return 1;
   }
+  // Before anything is drawn, so that every view sees folded spans.
+  if (!no_fold) view::fold_continuation_spans(spans);
   const view::TraceSet traces(std::move(spans));
   const auto shown = view::select_traces(traces, filter);
   if (shown.empty()) {
