@@ -522,10 +522,17 @@ void RecordingSpan::end_continuation(
   const std::uint32_t link_count = provider_->config.limits().link_count;
   if (span->links.size() < link_count) {
     // The last one, partial: its name says which links it really holds.
+    // The span's name as it was when the continuation span started, even
+    // if the span was renamed since.
     const std::uint64_t first_index =
         std::uint64_t{link_count} * links_evicted_;
     try {
-      span->update_name(continuation_name(name, first_index + 1,
+      const std::size_t suffix =
+          continuation_name({}, first_index + 1, first_index + link_count)
+              .size();
+      const std::string_view span_name = span->name.substr(
+          0, span->name.size() >= suffix ? span->name.size() - suffix : 0);
+      span->update_name(continuation_name(span_name, first_index + 1,
                                           first_index + span->links.size()));
     } catch (...) {
       // Out of memory: the name keeps the range of a full one.

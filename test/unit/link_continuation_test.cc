@@ -295,6 +295,22 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "a continuation span keeps the name its span had when it started, also "
+    "when the span is renamed",
+    "[limits][continuation]") {
+  TestProvider test(continuing());
+  auto span = test.tracer->start_span(
+      "batch", StartSpanOptions().with_links(numbered_links(40)));
+  span.update_name("a much longer name for the batch");
+  span.add_link(make_context(7, 41));
+  span.end();
+  const auto ended = test.take_all();
+  REQUIRE(ended.size() == 2);
+  CHECK(ended[0]->name == "batch (links 33-41)");
+  CHECK(ended[1]->name == "a much longer name for the batch");
+}
+
+TEST_CASE(
     "continuation spans keep each link's attributes within "
     "attributes_per_link, and their own marks whatever the attribute limits",
     "[limits][continuation]") {
