@@ -32,12 +32,16 @@ int main(int argc, char** argv) {
             static_cast<std::int64_t>(flush_interval * 1000));
         options.processor.link_limit = limits.link_count;
         if (options.processor.batch_size > limits.link_count) {
+          const bool continued =
+              limits.link_retention == weft::sdk::LinkRetention::kContinue;
           std::fprintf(stderr,
                        "batch_processing: batches of %zu items, link limit "
-                       "%u: each full batch span keeps %u links and counts "
-                       "the rest in dropped_links_count\n",
+                       "%u: each full batch span keeps %u links and %s\n",
                        options.processor.batch_size, limits.link_count,
-                       limits.link_count);
+                       limits.link_count,
+                       continued ? "records the rest in continuation spans "
+                                   "(WEFT_SPAN_LINK_RETENTION=continue)"
+                                 : "counts the rest in dropped_links_count");
         }
         const auto result =
             weft::samples::run_batch_processing(tracer, options);

@@ -120,8 +120,11 @@ SpanLimits make_limits(const TracerProviderOptions& options,
       limits.link_retention = LinkRetention::kFirst;
     } else if (*value == "latest") {
       limits.link_retention = LinkRetention::kLatest;
+    } else if (*value == "continue") {
+      limits.link_retention = LinkRetention::kContinue;
     } else {
-      env.report_invalid("WEFT_SPAN_LINK_RETENTION", *value, "first or latest");
+      env.report_invalid("WEFT_SPAN_LINK_RETENTION", *value,
+                         "first, latest or continue");
     }
   }
   return limits;

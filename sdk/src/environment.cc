@@ -152,7 +152,8 @@ const EnvironmentVariable kEnvironmentVariables[] = {
      "comma list: otlp, console, none"},
     {"OTEL_SPAN_LINK_COUNT_LIMIT", "32", "links kept per span"},
     {"WEFT_SPAN_LINK_RETENTION", "first",
-     "which links a full span keeps: `first` or `latest`"},
+     "which links a full span keeps: `first` or `latest`; `continue` keeps "
+     "the first and records the rest in continuation spans"},
     {"OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "128", "attributes kept per link"},
     {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "128",
      "attributes kept per span (over OTEL_ATTRIBUTE_COUNT_LIMIT)"},

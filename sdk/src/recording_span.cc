@@ -368,9 +368,22 @@ void RecordingSpan::append_link(
   }
   const SpanLimits& limits = provider_->config.limits();
   if (links.size() >= limits.link_count) {
+    // kFirst (the default, W4) decides with one comparison, as before
+    // kContinue was added.
+    if (limits.link_retention == LinkRetention::kFirst || links.empty()) {
+      ++dropped_links_count;
+      note_drop("link", limits.link_count);
+      return;
+    }
+    if (limits.link_retention == LinkRetention::kContinue) {
+      if (!continue_link(context, link_attributes)) {
+        ++dropped_links_count;
+        note_drop("link continuation", limits.link_continuation_count);
+      }
+      return;
+    }
     ++dropped_links_count;
     note_drop("link", limits.link_count);
-    if (limits.link_retention == LinkRetention::kFirst || links.empty()) return;
     links.pop_front();
     // Evicted links leave their data behind in an arena: once as many have
     // been evicted as are kept, the kept ones move to a fresh arena, so a
@@ -408,6 +421,124 @@ void RecordingSpan::compact_links() noexcept {
   }
   links_arena_ = std::move(fresh);
   links_evicted_ = 0;
+}
+
+namespace {
+
+// The continuation span's name: "<span name> (links 33-64)", 1-based.
+std::string continuation_name(std::string_view span_name, std::uint64_t first,
+                              std::uint64_t last) {
+  std::string text(span_name);
+  text.append(" (links ")
+      .append(std::to_string(first))
+      .append("-")
+      .append(std::to_string(last))
+      .append(")");
+  return text;
+}
+
+// Adds a continuation span's mark whatever the attribute limits: without
+// it a viewer could not fold the span back.
+void add_mark(SpanData& span, std::string_view key,
+              const AttributeData& value) noexcept {
+  Attribute mark{span.arena.copy(key), value};
+  if (const auto* text = std::get_if<std::string_view>(&value)) {
+    mark.value = span.arena.copy(*text);
+  }
+  if (!span.attributes.push_back(span.arena, mark)) {
+    ++span.dropped_attributes_count;  // out of memory
+  }
+}
+
+}  // namespace
+
+// Over the limit, under the span's lock (add_link) or before anyone else
+// sees the span (begin): the continuation span is this span's alone until
+// it is handed over. A full one reaches the processors from here, so under
+// that lock; processors only queue or export it and never record on spans.
+template <class AttributeRange>
+bool RecordingSpan::continue_link(
+    const SpanContext& context,
+    const AttributeRange& link_attributes) noexcept {
+  const SpanLimits& limits = provider_->config.limits();
+  if (continuation_ == nullptr) {
+    if (links_evicted_ >= limits.link_continuation_count) return false;
+    // The span holds links 0 to link_count-1, the n-th continuation span
+    // (from 1) those from n * link_count on.
+    continuation_ = start_continuation(std::uint64_t{limits.link_count} *
+                                       (links_evicted_ + 1));
+    if (continuation_ == nullptr) return false;
+    ++links_evicted_;
+  }
+  continuation_->append_link(context, link_attributes);
+  if (continuation_->links.size() >= limits.link_count) {
+    end_continuation(std::nullopt);
+  }
+  return true;
+}
+
+RecordingSpan* RecordingSpan::start_continuation(
+    std::uint64_t first_index) noexcept {
+  const std::uint32_t link_count = provider_->config.limits().link_count;
+  std::string continuation;
+  try {
+    continuation =
+        continuation_name(name, first_index + 1, first_index + link_count);
+  } catch (...) {
+    return nullptr;  // out of memory
+  }
+  SpanId id;
+  if (provider_->builtin_ids) {
+    new_random_ids(nullptr, id);
+  } else {
+    id = provider_->config.id_generator()->new_span_id();
+  }
+  auto* span = new (std::nothrow) RecordingSpan(provider_, tracer);
+  if (span == nullptr) return nullptr;
+  // Counted before it can end (see make_provider_state); this span, still
+  // recording, keeps the provider state alive meanwhile.
+  provider_->spans_started.add();
+  // No Span handle refers to it: only the SDK's reference remains, given up
+  // when the exported data is freed.
+  SpanHeader::of(span)->release();
+  span->begin(SpanContext(trace_id, id, flags, trace_state, false),
+              SpanContext(trace_id, span_id, flags, TraceState(), false),
+              continuation, StartSpanOptions(), {});
+  char parent_hex[SpanId::kHexSize];
+  span_id.write_hex(parent_hex);
+  add_mark(*span, "weft.link.continuation_of",
+           std::string_view(parent_hex, sizeof parent_hex));
+  add_mark(*span, "weft.link.first_index",
+           static_cast<std::int64_t>(first_index));
+  for (const auto& processor : provider_->processors) {
+    processor->on_start(*span);
+  }
+  return span;
+}
+
+void RecordingSpan::end_continuation(
+    std::optional<Timestamp> end_timestamp) noexcept {
+  RecordingSpan* const span = std::exchange(continuation_, nullptr);
+  const std::uint32_t link_count = provider_->config.limits().link_count;
+  if (span->links.size() < link_count) {
+    // The last one, partial: its name says which links it really holds.
+    // The span's name as it was when the continuation span started, even
+    // if the span was renamed since.
+    const std::uint64_t first_index =
+        std::uint64_t{link_count} * links_evicted_;
+    try {
+      const std::size_t suffix =
+          continuation_name({}, first_index + 1, first_index + link_count)
+              .size();
+      const std::string_view span_name = span->name.substr(
+          0, span->name.size() >= suffix ? span->name.size() - suffix : 0);
+      span->update_name(continuation_name(span_name, first_index + 1,
+                                          first_index + span->links.size()));
+    } catch (...) {
+      // Out of memory: the name keeps the range of a full one.
+    }
+  }
+  span->end(end_timestamp);  // the provider outlives it: this span records
 }
 
 void RecordingSpan::set_attribute(std::string_view key,
@@ -624,6 +755,8 @@ Timestamp RecordingSpan::now() const noexcept {
 void RecordingSpan::end(std::optional<Timestamp> end_timestamp) noexcept {
   ProviderState* const provider = provider_;
   end_time = end_timestamp ? *end_timestamp : now();
+  // The last continuation span ends with the span, just before it.
+  if (continuation_ != nullptr) end_continuation(end_time);
   if (dropped_links_count != 0)
     provider->links_dropped.add(dropped_links_count);
   std::uint64_t attributes_dropped = dropped_attributes_count;

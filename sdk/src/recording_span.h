@@ -86,6 +86,20 @@ class RecordingSpan final : public SpanData {
                         std::uint32_t limit, EventData& event) noexcept;
   // Moves the kept links' data to a fresh arena (LinkRetention::kLatest).
   void compact_links() noexcept;
+  // LinkRetention::kContinue: records a link beyond the limit in the
+  // current continuation span (started when needed, ended and handed to the
+  // processors when full); false when it cannot (the cap on continuation
+  // spans, a link limit of 0, out of memory), and the link is dropped.
+  // Cold: only spans over their link limit get here.
+  template <class AttributeRange>
+  [[gnu::cold, gnu::noinline]] bool continue_link(
+      const SpanContext& context, const AttributeRange& attributes) noexcept;
+  // A started continuation span whose first link is the span's link
+  // `first_index` (0-based); nullptr when out of memory.
+  RecordingSpan* start_continuation(std::uint64_t first_index) noexcept;
+  // Ends continuation_ (at `end_time`, or now) and hands it over.
+  [[gnu::cold, gnu::noinline]] void end_continuation(
+      std::optional<Timestamp> end_time) noexcept;
   // The time now, for the span's end and events: with the SDK's clock, the
   // start plus the ticks elapsed since.
   Timestamp now() const noexcept;
@@ -106,12 +120,18 @@ class RecordingSpan final : public SpanData {
   // LinkRetention::kLatest only: where links added to a full span keep their
   // data (and, below, how many were evicted since it was last compacted).
   std::unique_ptr<Arena> links_arena_;
+  // LinkRetention::kContinue only: the continuation span that takes the next
+  // link beyond the limit, started and not yet full (and, below in
+  // links_evicted_, how many continuation spans the span has started).
+  RecordingSpan* continuation_ = nullptr;
   // Overwrites (update_name, set_status, set_attribute on a key it has)
   // leave old bytes behind in `arena`: once they outgrow both a floor and
   // the live data, compact() moves the live data to `compacted_`.
   std::unique_ptr<Arena> compacted_;
   std::uint32_t wasted_bytes_ = 0;
   std::uint32_t live_bytes_ = 0;  // measured at the last compaction
+  // kLatest: links evicted since the last compaction of links_arena_;
+  // kContinue: continuation spans started (it never evicts).
   std::uint32_t links_evicted_ = 0;
   bool drop_logged_ = false;
 };

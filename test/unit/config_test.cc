@@ -422,6 +422,10 @@ TEST_CASE("WEFT_SPAN_LINK_RETENTION selects which links a full span keeps",
   CHECK(configure({{"WEFT_SPAN_LINK_RETENTION", "latest"}})
             ->config->limits()
             .link_retention == LinkRetention::kLatest);
+  const auto continuing = configure({{"WEFT_SPAN_LINK_RETENTION", "continue"}});
+  CHECK(continuing->config->limits().link_retention ==
+        LinkRetention::kContinue);
+  CHECK(continuing->logger->size() == 0);
 }
 
 TEST_CASE(

@@ -44,6 +44,9 @@ void print_help(std::FILE* out) {
       "                   details on a click, filters; FILE#span=ID opens\n"
       "                   with that span selected (see docs/view.md)\n"
       "  --width N        width of the timeline bars (default 40)\n"
+      "  --no-fold        show continuation spans (WEFT_SPAN_LINK_RETENTION=\n"
+      "                   continue) as spans instead of folding their links\n"
+      "                   back into the span they continue\n"
       "  -h, --help       this text\n",
       out);
 }
@@ -83,6 +86,7 @@ int run_view(int argc, char** argv) {
   std::string mermaid_path;
   std::string html_path;
   std::uint32_t width = static_cast<std::uint32_t>(waterfall.bar_width);
+  bool no_fold = false;
   CommandLine command_line("weft view");
   command_line.add_text("trace", filter.trace_id);
   command_line.add_text("span", filter.span_name);
@@ -91,6 +95,7 @@ int run_view(int argc, char** argv) {
   command_line.add_text("mermaid", mermaid_path);
   command_line.add_text("html", html_path);
   command_line.add_number("width", width, 4, 400);
+  command_line.add_switch("no-fold", no_fold);
   command_line.allow_operands();
   if (!command_line.parse(argc, argv)) {
     std::fprintf(stderr, "%s\n", command_line.error().c_str());
@@ -126,6 +131,8 @@ int run_view(int argc, char** argv) {
     std::fprintf(stderr, "weft view: no spans in the input\n");
     return 1;
   }
+  // Before anything is drawn, so that every view sees folded spans.
+  if (!no_fold) view::fold_continuation_spans(spans);
   const view::TraceSet traces(std::move(spans));
   const auto shown = view::select_traces(traces, filter);
   if (shown.empty()) {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -454,6 +456,88 @@ bool read_otlp_json_lines(std::istream& in, std::string_view source,
     return false;
   }
   return true;
+}
+
+namespace {
+
+const AttributeRecord* find_attribute(const SpanRecord& span,
+                                      std::string_view key) {
+  for (const AttributeRecord& attribute : span.attributes) {
+    if (attribute.key == key) return &attribute;
+  }
+  return nullptr;
+}
+
+// weft.link.first_index as a number; continuation spans without a valid
+// one are folded after the others, in input order.
+std::uint64_t first_index_of(const SpanRecord& span) {
+  const AttributeRecord* found = find_attribute(span, "weft.link.first_index");
+  std::uint64_t value = 0;
+  if (found == nullptr || found->raw.empty() || found->raw.size() > 19) {
+    return std::numeric_limits<std::uint64_t>::max();
+  }
+  for (char c : found->raw) {
+    if (c < '0' || c > '9') return std::numeric_limits<std::uint64_t>::max();
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+void fold_continuation_spans(std::vector<SpanRecord>& spans) {
+  struct Piece {
+    std::uint64_t first_index;
+    std::size_t at;  // in `spans`
+  };
+  std::map<std::pair<std::string_view, std::string_view>, std::size_t> by_id;
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    by_id.emplace(std::make_pair(std::string_view(spans[i].trace_id),
+                                 std::string_view(spans[i].span_id)),
+                  i);
+  }
+  std::map<std::size_t, std::vector<Piece>> pieces;  // by the span continued
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const AttributeRecord* of =
+        find_attribute(spans[i], "weft.link.continuation_of");
+    if (of == nullptr) continue;
+    std::string span_id = of->raw;
+    for (char& c : span_id) {
+      if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    }
+    const auto target = by_id.find(std::make_pair(
+        std::string_view(spans[i].trace_id), std::string_view(span_id)));
+    if (target == by_id.end() || target->second == i ||
+        find_attribute(spans[target->second], "weft.link.continuation_of")) {
+      continue;  // its span is missing (or is a continuation itself)
+    }
+    pieces[target->second].push_back({first_index_of(spans[i]), i});
+  }
+  if (pieces.empty()) return;
+  std::vector<bool> folded(spans.size(), false);
+  for (auto& [target, parts] : pieces) {
+    std::stable_sort(parts.begin(), parts.end(),
+                     [](const Piece& a, const Piece& b) {
+                       return a.first_index < b.first_index;
+                     });
+    SpanRecord& span = spans[target];
+    for (const Piece& part : parts) {
+      SpanRecord& continuation = spans[part.at];
+      span.folded_link_count += continuation.links.size();
+      ++span.folded_span_count;
+      span.dropped_links_count += continuation.dropped_links_count;
+      std::move(continuation.links.begin(), continuation.links.end(),
+                std::back_inserter(span.links));
+      folded[part.at] = true;
+    }
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    if (folded[i]) continue;
+    if (kept != i) spans[kept] = std::move(spans[i]);
+    ++kept;
+  }
+  spans.erase(spans.begin() + static_cast<std::ptrdiff_t>(kept), spans.end());
 }
 
 std::string TraceSet::key(std::string_view trace_id, std::string_view span_id) {

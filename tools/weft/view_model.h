@@ -69,6 +69,10 @@ struct SpanRecord {
   std::uint32_t dropped_events_count = 0;
   std::uint32_t dropped_links_count = 0;
   std::size_t line = 0;  // where it was read (1-based)
+  // Of `links`, how many were folded back from how many continuation spans
+  // (fold_continuation_spans); 0 when none.
+  std::size_t folded_link_count = 0;
+  std::size_t folded_span_count = 0;
 
   // 0 when the span ends before it starts (an end time left at 0, a clock
   // that went back): never a wrapped difference.
@@ -88,6 +92,17 @@ bool parse_otlp_json_line(std::string_view line, std::size_t line_number,
 // with "<source>:<line>: " (or "<source>: " for an empty input).
 bool read_otlp_json_lines(std::istream& in, std::string_view source,
                           std::vector<SpanRecord>& spans, std::string& error);
+
+// Folds continuation spans back into the span they continue: the SDK's
+// LinkRetention::kContinue (WEFT_SPAN_LINK_RETENTION=continue) records the
+// links beyond the limit in child spans marked weft.link.continuation_of
+// (the span's id) and weft.link.first_index. Each such span whose span is in
+// `spans` (same trace) is removed, and its links are appended to that
+// span's, in weft.link.first_index order; its dropped links are added to
+// the span's count, and folded_link_count and folded_span_count say what
+// was folded. A continuation span whose span is missing stays as it is.
+// The other spans keep their order.
+void fold_continuation_spans(std::vector<SpanRecord>& spans);
 
 // The spans grouped into traces, each in start order.
 class TraceSet {

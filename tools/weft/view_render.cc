@@ -217,6 +217,13 @@ class Waterfall {
           link_target(traces_, span, link.trace_id, link.span_id),
           other_attributes(link));
     }
+    if (span.folded_span_count > 0) {
+      out_ += fmt::format("{}⤷ {} ({} from {})\n", indent,
+                          plural(span.links.size(), "link", "links"),
+                          span.folded_link_count,
+                          plural(span.folded_span_count, "continuation span",
+                                 "continuation spans"));
+    }
     const auto& incoming = traces_.incoming(span);
     for (std::size_t i = 0; i < incoming.size() && i < kMaxIncoming; ++i) {
       const SpanRecord& from = *incoming[i].from;

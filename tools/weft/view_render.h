@@ -35,8 +35,8 @@ struct WaterfallOptions {
 // status code that OTLP does not name shows as its number, and a span that
 // ends before it starts as 0ns and "end<start"), and under each span its
 // links (relationship, the linked span's name and trace when known, the
-// other attributes), the links that point at it, and the counts of what the
-// SDK dropped.
+// other attributes), how many of them were folded back from continuation
+// spans, the links that point at it, and the counts of what the SDK dropped.
 std::string render_waterfall(const TraceSet& traces,
                              const std::vector<const TraceSet::Trace*>& shown,
                              const WaterfallOptions& options = {});

@@ -1,7 +1,10 @@
 #include "batch_processing/batch_processing.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "sample_checks.h"
 
@@ -101,6 +104,77 @@ TEST_CASE(
   CHECK(text_attribute(batch.links[31].attributes, "original.item.id") ==
         "item-31");
   CHECK(spans.children(batch, "process-item").size() == 40);
+}
+
+TEST_CASE(
+    "batch_processing with WEFT_SPAN_LINK_RETENTION=continue and 1000 items "
+    "records every link, in the batch span and its continuation spans",
+    "[samples][batch_processing]") {
+  TestProvider test(
+      {}, FakeEnvironment({{"WEFT_SPAN_LINK_RETENTION", "continue"}}));
+  samples::run_batch_processing(*test.tracer, fast_options(1000, 1000));
+  const Spans spans(test.take_all());
+
+  const auto batches = spans.named("process-batch");
+  REQUIRE(batches.size() == 1);
+  const sdk::SpanData& batch = *batches.front();
+  CHECK(batch.links.size() == 32);
+  CHECK(batch.dropped_links_count == 0);
+  // Every link, in the batch span then in its continuation spans, by index.
+  std::vector<const sdk::LinkData*> links;
+  for (const sdk::LinkData& link : batch.links) links.push_back(&link);
+  std::size_t continuations = 0;
+  for (std::int64_t first = 32; first < 1000; first += 32) {
+    CAPTURE(first);
+    const std::string name =
+        "process-batch (links " + std::to_string(first + 1) + "-" +
+        std::to_string(std::min<std::int64_t>(first + 32, 1000)) + ")";
+    const auto found = spans.named(name);
+    REQUIRE(found.size() == 1);
+    const sdk::SpanData& continuation = *found.front();
+    CHECK(spans.parent(continuation) == &batch);
+    CHECK(
+        text_attribute(continuation.attributes, "weft.link.continuation_of") ==
+        batch.span_id.to_hex());
+    CHECK(int_attribute(continuation.attributes, "weft.link.first_index") ==
+          first);
+    CHECK(continuation.dropped_links_count == 0);
+    for (const sdk::LinkData& link : continuation.links) {
+      links.push_back(&link);
+    }
+    ++continuations;
+  }
+  CHECK(continuations == 31);
+  REQUIRE(links.size() == 1000);
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    CAPTURE(i);
+    const std::string item_id = "item-" + std::to_string(i);
+    CHECK(int_attribute(links[i]->attributes, "batch.item.index") ==
+          static_cast<std::int64_t>(i));
+    CHECK(text_attribute(links[i]->attributes, "original.item.id") == item_id);
+    const sdk::SpanData* target = spans.target(*links[i]);
+    REQUIRE(target != nullptr);
+    CHECK(text_attribute(target->attributes, "item.id") == item_id);
+  }
+  CHECK(spans.children(batch, "process-item").size() == 1000);
+  // 1000 receive-item, the batch, 1000 process-item, 31 continuation spans.
+  CHECK(spans.all.size() == 1000 + 1 + 1000 + 31);
+  CHECK(test.provider->stats().links_dropped == 0);
+}
+
+TEST_CASE(
+    "batch_processing with 1000 items and the default retention keeps 32 "
+    "links and counts 968 dropped",
+    "[samples][batch_processing]") {
+  TestProvider test;
+  samples::run_batch_processing(*test.tracer, fast_options(1000, 1000));
+  const Spans spans(test.take_all());
+  const auto batches = spans.named("process-batch");
+  REQUIRE(batches.size() == 1);
+  CHECK(batches.front()->links.size() == 32);
+  CHECK(batches.front()->dropped_links_count == 968);
+  CHECK(spans.all.size() == 1000 + 1 + 1000);  // no continuation span
+  CHECK(test.provider->stats().links_dropped == 968);
 }
 
 TEST_CASE("batch_processing flushes leftovers when the flush interval passes",

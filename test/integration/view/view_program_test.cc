@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "../otlp/child_process.h"
+#include "view_model.h"
 #include "view_test_data.h"
 
 namespace weft::testing {
@@ -160,6 +161,73 @@ TEST_CASE(
   const Run by_service = run({WEFT_PROGRAM, "view", spans_file, "--service",
                               "batch-processor-service"});
   CHECK_THAT(by_service.out, Catch::StartsWith("41 traces"));
+}
+
+TEST_CASE(
+    "with WEFT_SPAN_LINK_RETENTION=continue every link of a 1000-item batch "
+    "reaches weft collect, and weft view folds the continuation spans back",
+    "[view][program][end_to_end][no_tsan]") {
+  TemporaryDirectory directory;
+  const std::string spans_file = directory.file("spans.jsonl", "", false);
+  ChildProcess collector({WEFT_PROGRAM, "collect", "--listen", "127.0.0.1:0",
+                          "--out", spans_file});
+  REQUIRE(collector.started());
+  const std::string address =
+      weft::testing::listening_address(collector, kDeadline);
+  const Run sample =
+      run({"/usr/bin/env", "WEFT_SPAN_LINK_RETENTION=continue",
+           WEFT_BATCH_SAMPLE, "--otlp", address, "--items", "1000",
+           "--batch-size", "1000", "--flush-interval", "0"});
+  REQUIRE(sample.exit_code == 0);
+  CHECK_THAT(sample.err, Catch::Contains("records the rest in continuation"));
+  collector.signal(SIGINT);
+  REQUIRE(collector.wait_exit(kDeadline) == 0);
+
+  // Through the view model: the batch span holds the 1000 links, in order.
+  std::ifstream in(spans_file, std::ios::binary);
+  std::vector<tools::view::SpanRecord> spans;
+  std::string error;
+  REQUIRE(tools::view::read_otlp_json_lines(in, spans_file, spans, error));
+  CHECK(spans.size() == 1000 + 1 + 1000 + 31);
+  tools::view::fold_continuation_spans(spans);
+  REQUIRE(spans.size() == 1000 + 1 + 1000);
+  const tools::view::TraceSet traces(std::move(spans));
+  const tools::view::SpanRecord* batch = nullptr;
+  for (const auto& span : traces.spans()) {
+    if (span.name == "process-batch") batch = &span;
+  }
+  REQUIRE(batch != nullptr);
+  CHECK(batch->dropped_links_count == 0);
+  CHECK(batch->folded_link_count == 968);
+  CHECK(batch->folded_span_count == 31);
+  REQUIRE(batch->links.size() == 1000);
+  for (std::size_t i = 0; i < batch->links.size(); ++i) {
+    CAPTURE(i);
+    const auto& link = batch->links[i];
+    const tools::view::SpanRecord* item =
+        traces.find_span(link.trace_id, link.span_id);
+    REQUIRE(item != nullptr);
+    REQUIRE(item->attributes.size() >= 1);
+    CHECK(item->attributes[0].raw == "item-" + std::to_string(i));
+  }
+
+  const Run folded =
+      run({WEFT_PROGRAM, "view", spans_file, "--span", "process-batch"});
+  REQUIRE(folded.exit_code == 0);
+  CHECK_THAT(folded.out, Catch::StartsWith("1 trace, 1001 spans, 1000 links"));
+  CHECK_THAT(folded.out,
+             Catch::Contains("⤷ 1000 links (968 from 31 continuation spans)"));
+  CHECK_THAT(folded.out, !Catch::Contains("(links 33-64)"));
+  CHECK_THAT(folded.out, Catch::Contains("0 dropped by link limits"));
+  CHECK_THAT(folded.out, !Catch::Contains("⚠ dropped"));
+
+  const Run unfolded = run({WEFT_PROGRAM, "view", spans_file, "--span",
+                            "process-batch", "--no-fold"});
+  REQUIRE(unfolded.exit_code == 0);
+  CHECK_THAT(unfolded.out,
+             Catch::StartsWith("1 trace, 1032 spans, 1000 links"));
+  CHECK_THAT(unfolded.out, Catch::Contains("├─ process-batch (links 33-64)"));
+  CHECK_THAT(unfolded.out, !Catch::Contains("continuation spans)"));
 }
 #endif
 
