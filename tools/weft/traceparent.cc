@@ -16,8 +16,10 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -204,8 +206,16 @@ void explain_traceparent_fields(std::string_view value, Problems& problems) {
     return;
   }
   const bool version_00 = version == "00";
-  field("version", std::string(version) +
-                       (version_00 ? "" : "  (a later version than 00)"));
+  std::string version_text(version);
+  if (!version_00) {
+    // The W3C rule for a version this parser does not know.
+    version_text += "  newer than 00: read leniently, as version 00";
+    if (parts.size() > 4 && value.size() > kTraceparentSize) {
+      version_text += "; the " + characters(value.size() - kTraceparentSize) +
+                      " after the first 55 ignored";
+    }
+  }
+  field("version", version_text);
   if (parts.size() < 4) {
     problems.add("has " + std::to_string(parts.size()) +
                  " fields separated by '-': a traceparent has 4, " +
@@ -238,18 +248,6 @@ void explain_traceparent_fields(std::string_view value, Problems& problems) {
       field(fields[i].name,
             view::terminal_text(text) + (ok ? "" : "  INVALID"));
     }
-  }
-  if (!version_00 && parts.size() > 4) {
-    const std::size_t extra = value.size() - kTraceparentSize;
-    field("", "version " + std::string(version) +
-                  " is newer than 00: read leniently as the W3C rule says "
-                  "(the first 55 characters as version 00; the " +
-                  std::to_string(extra) + " after them ignored)");
-  } else if (!version_00 && parts.size() == 4 &&
-             value.size() == kTraceparentSize) {
-    field("", "version " + std::string(version) +
-                  " is newer than 00: read leniently as version 00, as the "
-                  "W3C rule says");
   }
   if (!version_00 && parts.size() == 4 && parts[3].size() > 2) {
     problems.add("version " + std::string(version) +
@@ -349,7 +347,7 @@ bool explain_tracestate(std::string_view argument, bool traceparent_valid,
   const TraceState kept =
       TraceContextPropagator::combine_trace_state(make_carrier_reader(headers));
 
-  std::vector<std::string> keys;
+  std::set<std::string, std::less<>> keys;
   std::size_t member_count = 0;
   Problems found;
   std::vector<std::pair<std::string, std::string>> lines;
@@ -383,16 +381,12 @@ bool explain_tracestate(std::string_view argument, bool traceparent_valid,
         text = view::terminal_text(key) + " = " +
                view::terminal_text(member_value);
         if (problem.empty()) {
-          bool repeated = false;
-          for (std::size_t i = 0; i < keys.size() && !repeated; ++i) {
-            repeated = keys[i] == key;
-          }
-          if (repeated) {
+          if (keys.count(key) != 0) {
             text +=
                 "  (repeats an earlier key: the propagator keeps the "
                 "first and drops this one)";
           } else {
-            keys.emplace_back(key);
+            keys.emplace(key);
             ++member_count;
           }
           const std::size_t at = key.find('@');
@@ -416,6 +410,10 @@ bool explain_tracestate(std::string_view argument, bool traceparent_valid,
   field("tracestate", count_of(member_count, "member") + " (at most 32), " +
                           characters(value.size()));
   for (const auto& [label, text] : lines) field(label, text);
+  if (value.size() > TraceContextPropagator::kMaxTraceStateInput) {
+    found.add("tracestate has " + characters(value.size()) +
+              ": a propagator reads at most 32768 and discards a longer one");
+  }
   if (member_count > TraceState::kMaxMembers) {
     found.add("tracestate has " + std::to_string(member_count) +
               " members: the W3C limit is 32");

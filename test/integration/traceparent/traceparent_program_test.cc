@@ -124,6 +124,9 @@ TEST_CASE(
            "the value has 257 characters: at most 256"},
           {__LINE__, tracestate_members(33),
            "tracestate has 33 members: the W3C limit is 32"},
+          {__LINE__, "a=1,b=" + std::string(40000, 'v'),
+           "tracestate has 40006 characters: a propagator reads at most "
+           "32768 and discards a longer one"},
       }));
   CAPTURE(line, tracestate);
   const ProgramRun result = run({kValid, "--tracestate", tracestate});
@@ -194,11 +197,10 @@ TEST_CASE("weft traceparent shows the fields of a valid traceparent",
           {__LINE__,
            "cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what-"
            "the-future-holds",
-           "version cc is newer than 00: read leniently as the W3C rule says "
-           "(the first 55 characters as version 00; the 22 after them "
-           "ignored)"},
+           "version      cc  newer than 00: read leniently, as version 00; the "
+           "22 characters after the first 55 ignored\n"},
           {__LINE__, "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-           "version 01 is newer than 00: read leniently"},
+           "version      01  newer than 00: read leniently, as version 00\n"},
       }));
   CAPTURE(line, value);
   const ProgramRun result = run({value});
