@@ -234,8 +234,12 @@ void explain_traceparent_fields(std::string_view value, Problems& problems) {
   };
   const Field fields[] = {
       {"trace-id", 32, true}, {"parent-id", 16, true}, {"flags", 2, false}};
+  // A later version may append fields, but only after a '-'.
+  const bool flags_run_on =
+      !version_00 && parts.size() == 4 && parts[3].size() > 2;
   for (std::size_t i = 0; i < 3 && i + 1 < parts.size(); ++i) {
     std::string_view text = parts[i + 1];
+    if (i == 2 && flags_run_on) text = text.substr(0, 2);
     const std::size_t before = problems.list.size();
     check_hex_field(fields[i].name, text, fields[i].size,
                     fields[i].zero_invalid, problems);
@@ -249,7 +253,7 @@ void explain_traceparent_fields(std::string_view value, Problems& problems) {
             view::terminal_text(text) + (ok ? "" : "  INVALID"));
     }
   }
-  if (!version_00 && parts.size() == 4 && parts[3].size() > 2) {
+  if (flags_run_on) {
     problems.add("version " + std::string(version) +
                  ": after the flags (character 56) a later version continues "
                  "with '-', found " +
