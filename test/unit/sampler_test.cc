@@ -606,6 +606,26 @@ TEST_CASE(
   CHECK(test.take_all().size() == 1);
 }
 
+TEST_CASE(
+    "a links_based tracer counts a sampled link offered beyond the link limit",
+    "[sampler][links_based]") {
+  weft::sdk::TracerProviderOptions options;
+  options.sampler = weft::sdk::make_links_based_sampler(nullptr);
+  options.limits.link_count = 1;
+  TestProvider test(std::move(options));
+  auto span = test.tracer->start_span(
+      "consume",
+      StartSpanOptions().as_root().with_links(
+          {weft::make_link(make_context(7, 1, TraceFlags(0)), "consumed_from"),
+           weft::make_link(make_context(7, 2, TraceFlags(1)),
+                           "consumed_from")}));
+  CHECK(span.context().is_sampled());
+  span.end();
+  const auto finished = test.take_one();
+  CHECK(finished->links.size() == 1);
+  CHECK(finished->dropped_links_count == 1);
+}
+
 namespace {
 
 struct QueueOutcome {
