@@ -352,7 +352,8 @@ bool explain_tracestate(std::string_view argument, bool traceparent_valid,
       TraceContextPropagator::combine_trace_state(make_carrier_reader(headers));
 
   std::set<std::string, std::less<>> keys;
-  std::size_t member_count = 0;
+  std::size_t member_count = 0;  // valid, with distinct keys
+  std::size_t written = 0;       // not empty
   Problems found;
   std::vector<std::pair<std::string, std::string>> lines;
   std::size_t number = 0;
@@ -367,6 +368,7 @@ bool explain_tracestate(std::string_view argument, bool traceparent_valid,
         lines.emplace_back(label, "(empty: skipped, as the W3C rule allows)");
       }
     } else {
+      ++written;
       const std::size_t equals = member.find('=');
       std::string problem;
       std::string text;
@@ -411,7 +413,7 @@ bool explain_tracestate(std::string_view argument, bool traceparent_valid,
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }
-  field("tracestate", count_of(member_count, "member") + " (at most 32), " +
+  field("tracestate", count_of(written, "member") + " (at most 32), " +
                           characters(value.size()));
   for (const auto& [label, text] : lines) field(label, text);
   if (value.size() > TraceContextPropagator::kMaxTraceStateInput) {

@@ -220,7 +220,7 @@ TEST_CASE("weft traceparent shows each tracestate and baggage member",
            "userId=alice, serverNode=DF%2028,isProduction=false;ttl=60"});
   CHECK(result.exit_code == 0);
   CHECK(result.err.empty());
-  CHECK_THAT(result.out, Contains("tracestate   3 members (at most 32)"));
+  CHECK_THAT(result.out, Contains("tracestate   4 members (at most 32)"));
   CHECK_THAT(result.out, Contains("  member 1   congo = t61rcWkgMzE\n"));
   CHECK_THAT(result.out, Contains("  member 3   (empty: skipped"));
   CHECK_THAT(result.out,
