@@ -77,10 +77,26 @@ std::shared_ptr<Sampler> make_sampler(const TracerProviderOptions& options,
   if (*name == "parentbased_traceidratio") {
     return make_parent_based_sampler(make_trace_id_ratio_sampler(ratio()));
   }
+  // Links-based: a span linked to a sampled span is sampled (sampler.h).
+  if (*name == "parentbased_linksbased_traceidratio") {
+    return make_parent_based_sampler(
+        make_links_based_sampler(make_trace_id_ratio_sampler(ratio())));
+  }
+  if (*name == "linksbased_traceidratio") {
+    return make_links_based_sampler(make_trace_id_ratio_sampler(ratio()));
+  }
+  // OpenTelemetry Java contrib's name and composition.
+  if (*name == "linksbased_parentbased_always_on") {
+    return make_links_based_sampler(
+        make_parent_based_sampler(make_always_on_sampler()));
+  }
   env.report_invalid("OTEL_TRACES_SAMPLER", *name,
                      "always_on, always_off, traceidratio, "
-                     "parentbased_always_on, parentbased_always_off or "
-                     "parentbased_traceidratio");
+                     "parentbased_always_on, parentbased_always_off, "
+                     "parentbased_traceidratio, "
+                     "parentbased_linksbased_traceidratio, "
+                     "linksbased_traceidratio or "
+                     "linksbased_parentbased_always_on");
   return sampler;
 }
 

@@ -139,7 +139,9 @@ const EnvironmentVariable kEnvironmentVariables[] = {
      "resource attributes as `key=value,key2=value2` (values percent-decoded)"},
     {"OTEL_TRACES_SAMPLER", "parentbased_always_on",
      "always_on, always_off, traceidratio, parentbased_always_on, "
-     "parentbased_always_off, parentbased_traceidratio"},
+     "parentbased_always_off, parentbased_traceidratio, and the links-based "
+     "parentbased_linksbased_traceidratio (a span linked to a sampled span is "
+     "sampled), linksbased_traceidratio, linksbased_parentbased_always_on"},
     {"OTEL_TRACES_SAMPLER_ARG", "1.0",
      "the ratio in [0, 1] of the traceidratio samplers ('.' as decimal "
      "point, whatever the locale)"},

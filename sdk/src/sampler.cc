@@ -120,6 +120,29 @@ class ParentBasedSampler final : public Sampler {
   ParentBasedSamplers samplers_;
 };
 
+class LinksBasedSampler final : public Sampler {
+ public:
+  explicit LinksBasedSampler(std::shared_ptr<Sampler> delegate)
+      : delegate_(delegate ? std::move(delegate) : make_always_off_sampler()) {}
+
+  SamplingResult should_sample(
+      const SamplingParameters& parameters) const noexcept override {
+    for (const Link& link : parameters.links) {
+      if (link.context.is_valid() && link.context.is_sampled()) {
+        return {SamplingDecision::kRecordAndSample, std::nullopt};
+      }
+    }
+    return delegate_->should_sample(parameters);
+  }
+
+  std::string description() const override {
+    return "LinksBased{" + delegate_->description() + "}";
+  }
+
+ private:
+  std::shared_ptr<Sampler> delegate_;
+};
+
 }  // namespace
 
 BuiltinSampler classify_sampler(const Sampler& sampler) noexcept {
@@ -157,6 +180,11 @@ std::shared_ptr<Sampler> make_parent_based_sampler(
 std::shared_ptr<Sampler> make_parent_based_sampler(
     ParentBasedSamplers samplers) {
   return std::make_shared<ParentBasedSampler>(std::move(samplers));
+}
+
+std::shared_ptr<Sampler> make_links_based_sampler(
+    std::shared_ptr<Sampler> delegate) {
+  return std::make_shared<LinksBasedSampler>(std::move(delegate));
 }
 
 }  // namespace weft::sdk

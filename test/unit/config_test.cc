@@ -258,6 +258,13 @@ TEST_CASE(
            resource_value(c, "service.name") == "unknown_service";
   };
   const Variables ratio_sampler = {{"OTEL_TRACES_SAMPLER", "traceidratio"}};
+  const Check links_full_ratio = [](const TracerProviderConfig& c) {
+    return c.sampler()->description().rfind(
+               "ParentBased{root=LinksBased{TraceIdRatioBased{1.000000}},",
+               0) == 0;
+  };
+  const Variables links_ratio_sampler = {
+      {"OTEL_TRACES_SAMPLER", "parentbased_linksbased_traceidratio"}};
   const Row row = GENERATE_COPY(values<Row>({
       {__LINE__, "OTEL_SPAN_LINK_COUNT_LIMIT", "abc", link_count},
       {__LINE__, "OTEL_SPAN_LINK_COUNT_LIMIT", "-1", link_count},
@@ -289,6 +296,11 @@ TEST_CASE(
       {__LINE__, "OTEL_TRACES_SAMPLER_ARG", "half", full_ratio, ratio_sampler},
       {__LINE__, "OTEL_TRACES_SAMPLER_ARG", "nan", full_ratio, ratio_sampler},
       {__LINE__, "OTEL_TRACES_SAMPLER_ARG", "0.5x", full_ratio, ratio_sampler},
+      {__LINE__, "OTEL_TRACES_SAMPLER", "linksbased", default_sampler},
+      {__LINE__, "OTEL_TRACES_SAMPLER_ARG", "10%", links_full_ratio,
+       links_ratio_sampler},
+      {__LINE__, "OTEL_TRACES_SAMPLER_ARG", "1.1", links_full_ratio,
+       links_ratio_sampler},
       {__LINE__, "OTEL_SDK_DISABLED", "yes", enabled},
       {__LINE__, "OTEL_SDK_DISABLED", "1", enabled},
       {__LINE__, "WEFT_SPAN_LINK_RETENTION", "middle", first_links},
@@ -365,6 +377,15 @@ TEST_CASE("OTEL_TRACES_SAMPLER and its argument choose the sampler over code",
       {__LINE__, "Always_Off", "", "AlwaysOffSampler"},
       {__LINE__, "ParentBased_TraceIdRatio", "0.5",
        "ParentBased{root=TraceIdRatioBased{0.500000},"},
+      {__LINE__, "parentbased_linksbased_traceidratio", "0.1",
+       "ParentBased{root=LinksBased{TraceIdRatioBased{0.100000}},"
+       "remoteParentSampled=AlwaysOnSampler,"},
+      {__LINE__, "parentbased_linksbased_traceidratio", "",
+       "ParentBased{root=LinksBased{TraceIdRatioBased{1.000000}},"},
+      {__LINE__, "linksbased_traceidratio", "0.25",
+       "LinksBased{TraceIdRatioBased{0.250000}}"},
+      {__LINE__, "linksbased_parentbased_always_on", "",
+       "LinksBased{ParentBased{root=AlwaysOnSampler,"},
   }));
   CAPTURE(row.line, row.sampler, row.argument);
   TracerProviderOptions options;
@@ -489,4 +510,13 @@ TEST_CASE("every variable the SDK reads is in the documented registry",
     CAPTURE(name);
     CHECK(registry.count(name) == 1);
   }
+}
+
+TEST_CASE("a bad OTEL_TRACES_SAMPLER is reported with every valid name",
+          "[config]") {
+  const auto configured = configure({{"OTEL_TRACES_SAMPLER", "linksbased"}});
+  CHECK(configured->logger->count_containing(
+            {"OTEL_TRACES_SAMPLER", "'linksbased'", "parentbased_traceidratio",
+             "parentbased_linksbased_traceidratio", "linksbased_traceidratio",
+             "linksbased_parentbased_always_on"}) == 1);
 }

@@ -1,6 +1,6 @@
 // Tests of the built-in samplers (always_on, always_off, trace_id_ratio,
-// parent_based) and of how the tracer uses a sampler: what it is told at
-// start (links included) and what its decision does to the span.
+// parent_based, links_based) and of how the tracer uses a sampler: what it is
+// told at start (links included) and what its decision does to the span.
 #include "weft/sdk/sampler.h"
 
 #include <catch2/catch.hpp>
@@ -13,6 +13,7 @@
 
 #include "builtin_fast_paths.h"
 #include "fake_sampler.h"
+#include "seeded_id_generator.h"
 #include "test_provider.h"
 
 namespace {
@@ -54,9 +55,10 @@ struct TraceIdStream {
 
 SamplingDecision decide(const weft::sdk::Sampler& sampler,
                         const TraceId& trace_id,
-                        const SpanContext& parent = SpanContext()) {
+                        const SpanContext& parent = SpanContext(),
+                        const std::vector<Link>& links = {}) {
   return sampler
-      .should_sample({parent, trace_id, "op", SpanKind::kInternal, {}, {}})
+      .should_sample({parent, trace_id, "op", SpanKind::kInternal, {}, links})
       .decision;
 }
 
@@ -427,4 +429,299 @@ TEST_CASE("spans get the decision their sampler gives, built-in or not",
     CHECK(span.context().is_sampled() ==
           (expected == SamplingDecision::kRecordAndSample));
   }
+}
+
+namespace {
+
+// Links for the links_based tests, by name.
+std::vector<Link> links_named(const std::string& name) {
+  const Link sampled{make_context(7, 1, TraceFlags(TraceFlags::kSampled)), {}};
+  const Link unsampled{make_context(7, 2, TraceFlags(0)), {}};
+  // An invalid context whose flags say sampled: it must not count.
+  const Link invalid_sampled{
+      SpanContext(TraceId(), weft::SpanId(), TraceFlags(TraceFlags::kSampled),
+                  {}, false),
+      {{"k", std::int64_t(1)}}};
+  if (name == "none") return {};
+  if (name == "unsampled") return {unsampled};
+  if (name == "sampled") return {sampled};
+  if (name == "invalid") return {invalid_sampled};
+  if (name == "unsampled, sampled") return {unsampled, unsampled, sampled};
+  if (name == "invalid, unsampled") return {invalid_sampled, unsampled};
+  FAIL("unknown links " << name);
+  return {};
+}
+
+SpanContext parent_named(const std::string& name) {
+  if (name == "none") return SpanContext();
+  const bool sampled = name.find("unsampled") == std::string::npos;
+  const bool remote = name.rfind("remote", 0) == 0;
+  return make_context(1, 1, TraceFlags(sampled ? 1 : 0), remote);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "links_based samples a span with a sampled link and otherwise asks its "
+    "delegate",
+    "[sampler][links_based]") {
+  struct Row {
+    int line;
+    const char* links;
+    bool delegate_asked;
+    SamplingDecision expected;  // the delegate answers kRecordOnly
+  };
+  const Row row = GENERATE(values<Row>({
+      {__LINE__, "none", true, SamplingDecision::kRecordOnly},
+      {__LINE__, "unsampled", true, SamplingDecision::kRecordOnly},
+      {__LINE__, "invalid", true, SamplingDecision::kRecordOnly},
+      {__LINE__, "invalid, unsampled", true, SamplingDecision::kRecordOnly},
+      {__LINE__, "sampled", false, SamplingDecision::kRecordAndSample},
+      {__LINE__, "unsampled, sampled", false,
+       SamplingDecision::kRecordAndSample},
+  }));
+  CAPTURE(row.line, row.links);
+  auto delegate = std::make_shared<FakeSampler>(SamplingDecision::kRecordOnly);
+  delegate->trace_state = weft::TraceState::parse("delegate=1");
+  const auto sampler = weft::sdk::make_links_based_sampler(delegate);
+  const std::vector<Link> links = links_named(row.links);
+  const SpanContext parent;
+  const auto result = sampler->should_sample(
+      {parent, trace_id_with(1), "op", SpanKind::kConsumer, {}, links});
+
+  CHECK(result.decision == row.expected);
+  const auto calls = delegate->recorded();
+  REQUIRE(calls.size() == (row.delegate_asked ? 1u : 0u));
+  if (row.delegate_asked) {
+    // The delegate sees the same parameters, links included, and its
+    // tracestate is passed on.
+    CHECK(calls[0].links.size() == links.size());
+    CHECK(calls[0].kind == SpanKind::kConsumer);
+    REQUIRE(result.trace_state.has_value());
+    CHECK(result.trace_state->header() == "delegate=1");
+  } else {
+    CHECK_FALSE(result.trace_state.has_value());
+  }
+}
+
+TEST_CASE("links_based with a null delegate drops spans without sampled links",
+          "[sampler][links_based]") {
+  const auto sampler = weft::sdk::make_links_based_sampler(nullptr);
+  CHECK(sampler->description() == "LinksBased{AlwaysOffSampler}");
+  CHECK(decide(*sampler, trace_id_with(1), SpanContext(),
+               links_named("none")) == SamplingDecision::kDrop);
+  CHECK(decide(*sampler, trace_id_with(1), SpanContext(),
+               links_named("unsampled")) == SamplingDecision::kDrop);
+  CHECK(decide(*sampler, trace_id_with(1), SpanContext(),
+               links_named("sampled")) == SamplingDecision::kRecordAndSample);
+}
+
+TEST_CASE("links_based describes itself with its delegate",
+          "[sampler][links_based]") {
+  using weft::sdk::make_links_based_sampler;
+  using weft::sdk::make_parent_based_sampler;
+  using weft::sdk::make_trace_id_ratio_sampler;
+  CHECK(make_links_based_sampler(make_trace_id_ratio_sampler(0.1))
+            ->description() == "LinksBased{TraceIdRatioBased{0.100000}}");
+  CHECK(make_parent_based_sampler(
+            make_links_based_sampler(make_trace_id_ratio_sampler(0.1)))
+            ->description() ==
+        "ParentBased{root=LinksBased{TraceIdRatioBased{0.100000}},"
+        "remoteParentSampled=AlwaysOnSampler,"
+        "remoteParentNotSampled=AlwaysOffSampler,"
+        "localParentSampled=AlwaysOnSampler,"
+        "localParentNotSampled=AlwaysOffSampler}");
+  CHECK(make_links_based_sampler(
+            make_parent_based_sampler(weft::sdk::make_always_on_sampler()))
+            ->description()
+            .rfind("LinksBased{ParentBased{root=AlwaysOnSampler,", 0) == 0);
+}
+
+// parent_based(links_based(delegate)): the parent decides for children, the
+// links for roots, the delegate for roots without sampled links. The other
+// way round (Java contrib's links_based(parent_based(always_on))), a sampled
+// link wins even over an unsampled parent.
+TEST_CASE(
+    "parent_based over links_based follows the parent for children and the "
+    "links for roots",
+    "[sampler][links_based]") {
+  struct Row {
+    int line;
+    const char* parent;
+    const char* links;
+    SamplingDecision parent_first;  // parent_based(links_based(always_off))
+    SamplingDecision links_first;   // links_based(parent_based(always_off))
+  };
+  constexpr auto kSample = SamplingDecision::kRecordAndSample;
+  constexpr auto kDrop = SamplingDecision::kDrop;
+  const Row row = GENERATE(values<Row>({
+      {__LINE__, "none", "none", kDrop, kDrop},
+      {__LINE__, "none", "unsampled", kDrop, kDrop},
+      {__LINE__, "none", "invalid", kDrop, kDrop},
+      {__LINE__, "none", "sampled", kSample, kSample},
+      {__LINE__, "none", "unsampled, sampled", kSample, kSample},
+      {__LINE__, "remote sampled", "none", kSample, kSample},
+      {__LINE__, "remote sampled", "unsampled", kSample, kSample},
+      {__LINE__, "local sampled", "sampled", kSample, kSample},
+      {__LINE__, "remote unsampled", "sampled", kDrop, kSample},
+      {__LINE__, "local unsampled", "sampled", kDrop, kSample},
+      {__LINE__, "local unsampled", "unsampled", kDrop, kDrop},
+      {__LINE__, "remote unsampled", "none", kDrop, kDrop},
+  }));
+  CAPTURE(row.line, row.parent, row.links);
+  using weft::sdk::make_always_off_sampler;
+  using weft::sdk::make_links_based_sampler;
+  using weft::sdk::make_parent_based_sampler;
+  const auto parent_first = make_parent_based_sampler(
+      make_links_based_sampler(make_always_off_sampler()));
+  const auto links_first = make_links_based_sampler(
+      make_parent_based_sampler(make_always_off_sampler()));
+  const SpanContext parent = parent_named(row.parent);
+  const std::vector<Link> links = links_named(row.links);
+  CHECK(decide(*parent_first, trace_id_with(1), parent, links) ==
+        row.parent_first);
+  CHECK(decide(*links_first, trace_id_with(1), parent, links) ==
+        row.links_first);
+}
+
+TEST_CASE(
+    "a links_based tracer samples a span started with a link to a sampled "
+    "span and ignores links added after start",
+    "[sampler][links_based]") {
+  weft::sdk::TracerProviderOptions options;
+  options.sampler = weft::sdk::make_links_based_sampler(nullptr);
+  TestProvider test(std::move(options));
+  const SpanContext sampled = make_context(7, 1, TraceFlags(1), true);
+
+  auto linked = test.tracer->start_span(
+      "consume", StartSpanOptions().as_root().with_links(
+                     {weft::make_link(sampled, "consumed_from")}));
+  CHECK(linked.context().is_sampled());
+  auto late = test.tracer->start_span("late", StartSpanOptions().as_root());
+  late.add_link(weft::make_link(sampled, "consumed_from"));
+  CHECK_FALSE(late.is_recording());
+  CHECK_FALSE(late.context().is_sampled());
+  linked.end();
+  late.end();
+  CHECK(test.take_all().size() == 1);
+}
+
+TEST_CASE(
+    "a links_based tracer counts a sampled link offered beyond the link limit",
+    "[sampler][links_based]") {
+  weft::sdk::TracerProviderOptions options;
+  options.sampler = weft::sdk::make_links_based_sampler(nullptr);
+  options.limits.link_count = 1;
+  TestProvider test(std::move(options));
+  auto span = test.tracer->start_span(
+      "consume",
+      StartSpanOptions().as_root().with_links(
+          {weft::make_link(make_context(7, 1, TraceFlags(0)), "consumed_from"),
+           weft::make_link(make_context(7, 2, TraceFlags(1)),
+                           "consumed_from")}));
+  CHECK(span.context().is_sampled());
+  span.end();
+  const auto finished = test.take_one();
+  CHECK(finished->links.size() == 1);
+  CHECK(finished->dropped_links_count == 1);
+}
+
+namespace {
+
+struct QueueOutcome {
+  int producers_sampled = 0;
+  int consumers_of_sampled_producers_sampled = 0;
+  int producers_not_sampled = 0;
+  int consumers_of_unsampled_producers_sampled = 0;
+  int children_disagreeing_with_their_consumer = 0;
+};
+
+// `count` message-queue stories under the sampler OTEL_TRACES_SAMPLER=`name`
+// at ratio 0.1 chooses: a producer root span per message, and a consumer root
+// span linked to it (as the message_queue sample does after extracting the
+// headers) with one child span.
+QueueOutcome run_queue(const std::string& name, int count) {
+  weft::sdk::TracerProviderOptions options;
+  options.id_generator = std::make_shared<weft::testing::SeededIdGenerator>();
+  TestProvider test(std::move(options), {{"OTEL_TRACES_SAMPLER", name},
+                                         {"OTEL_TRACES_SAMPLER_ARG", "0.1"}});
+  REQUIRE(test.logger->size() == 0);
+  QueueOutcome outcome;
+  for (int i = 0; i < count; ++i) {
+    auto produce = test.tracer->start_span(
+        "produce", StartSpanOptions().as_root().with_kind(SpanKind::kProducer));
+    // What crosses the queue: the producer's context, sampled or not.
+    const SpanContext message = produce.context();
+    produce.end();
+    auto consume = test.tracer->start_span(
+        "consume", StartSpanOptions()
+                       .as_root()
+                       .with_kind(SpanKind::kConsumer)
+                       .with_links({weft::make_link(
+                           message, weft::relationship::kConsumedFrom)}));
+    auto handle = test.tracer->start_span(
+        "handle", StartSpanOptions().with_parent(consume.context()));
+    if (handle.context().is_sampled() != consume.context().is_sampled()) {
+      ++outcome.children_disagreeing_with_their_consumer;
+    }
+    if (message.is_sampled()) {
+      ++outcome.producers_sampled;
+      if (consume.context().is_sampled()) {
+        ++outcome.consumers_of_sampled_producers_sampled;
+      }
+    } else {
+      ++outcome.producers_not_sampled;
+      if (consume.context().is_sampled()) {
+        ++outcome.consumers_of_unsampled_producers_sampled;
+      }
+    }
+  }
+  test.take_all();
+  return outcome;
+}
+
+}  // namespace
+
+// The demonstration: at a 10% ratio every consumer trace whose
+// producer trace was sampled is sampled too, the others at about 10%. The
+// ids come from a seeded generator, so the counts are the same every run.
+TEST_CASE(
+    "parentbased_linksbased_traceidratio keeps every consumer trace whose "
+    "producer trace was kept and about 10 percent of the others",
+    "[sampler][links_based]") {
+  constexpr int kMessages = 5000;
+  const QueueOutcome outcome =
+      run_queue("parentbased_linksbased_traceidratio", kMessages);
+  CAPTURE(outcome.producers_sampled,
+          outcome.consumers_of_sampled_producers_sampled,
+          outcome.producers_not_sampled,
+          outcome.consumers_of_unsampled_producers_sampled);
+  // The producers themselves are roots without links: about 10%.
+  CHECK(outcome.producers_sampled > kMessages * 8 / 100);
+  CHECK(outcome.producers_sampled < kMessages * 12 / 100);
+  // Every consumer of a kept producer is kept: exactly.
+  CHECK(outcome.consumers_of_sampled_producers_sampled ==
+        outcome.producers_sampled);
+  // The others are sampled at the ratio.
+  const double share =
+      double(outcome.consumers_of_unsampled_producers_sampled) /
+      outcome.producers_not_sampled;
+  CAPTURE(share);
+  CHECK(share > 0.08);
+  CHECK(share < 0.12);
+  // Children follow their consumer span.
+  CHECK(outcome.children_disagreeing_with_their_consumer == 0);
+}
+
+// The problem the links-based sampler solves, shown with the same ids.
+TEST_CASE(
+    "parentbased_traceidratio keeps a consumer trace whose producer trace was "
+    "kept only at the ratio",
+    "[sampler][links_based]") {
+  const QueueOutcome outcome = run_queue("parentbased_traceidratio", 5000);
+  CAPTURE(outcome.producers_sampled,
+          outcome.consumers_of_sampled_producers_sampled);
+  REQUIRE(outcome.producers_sampled > 0);
+  CHECK(outcome.consumers_of_sampled_producers_sampled <
+        outcome.producers_sampled * 20 / 100);
 }

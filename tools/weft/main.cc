@@ -2,6 +2,7 @@
 //
 //   weft collect ...      receive OTLP/gRPC spans, store them as OTLP/JSON
 //   weft view FILE ...    show stored traces and their links
+//   weft traceparent TP   explain and validate a traceparent (or --new)
 //
 // Each subcommand lives in its own file (see subcommands.h); this file only
 // dispatches.
@@ -25,6 +26,9 @@ constexpr Subcommand kSubcommands[] = {
      weft::tools::run_collect},
     {"view", "show stored traces as waterfalls with their links (--mermaid)",
      weft::tools::run_view},
+    {"traceparent",
+     "explain a traceparent (tracestate, baggage), or make one (--new)",
+     weft::tools::run_traceparent},
 };
 
 void print_usage(std::FILE* out) {

@@ -11,4 +11,8 @@ int run_collect(int argc, char** argv);
 // `weft view`: waterfalls and Mermaid diagrams of stored traces (view.cc).
 int run_view(int argc, char** argv);
 
+// `weft traceparent`: explains a traceparent (tracestate, baggage) and the
+// rule an invalid one breaks; --new prints a fresh one (traceparent.cc).
+int run_traceparent(int argc, char** argv);
+
 }  // namespace weft::tools

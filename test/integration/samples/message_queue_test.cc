@@ -8,6 +8,7 @@
 
 #include "fake_environment.h"
 #include "sample_checks.h"
+#include "seeded_id_generator.h"
 #include "weft/sdk/propagators.h"
 
 namespace weft::testing {
@@ -153,6 +154,39 @@ TEST_CASE(
   CHECK(int_attribute(batches.front()->attributes,
                       "messaging.linked_producers") == 1);
   CHECK(spans.children(*batches.front(), "process-message").size() == 3);
+}
+
+TEST_CASE(
+    "with OTEL_TRACES_SAMPLER=parentbased_linksbased_traceidratio a consumer "
+    "batch is kept whenever a producer it links to was",
+    "[samples][message_queue][sampler]") {
+  sdk::TracerProviderOptions options;
+  options.id_generator = std::make_shared<SeededIdGenerator>();
+  TestProvider test(
+      std::move(options),
+      {{"OTEL_TRACES_SAMPLER", "parentbased_linksbased_traceidratio"},
+       {"OTEL_TRACES_SAMPLER_ARG", "0.5"}});
+  // One message a batch: each consumer trace links to one producer trace.
+  const auto result = produce_and_consume(*test.tracer, {20, 2, "orders"}, 1);
+  REQUIRE(result.batches == 40);
+  const Spans spans(test.take_all());
+
+  // Only sampled spans reach the exporter: the kept producers.
+  const auto sent = spans.named("send-message");
+  CAPTURE(sent.size());
+  CHECK(sent.size() > 0);
+  CHECK(sent.size() < 40);
+  std::set<SpanId> consumed;
+  for (const sdk::SpanData* batch : spans.named("consume-message-batch")) {
+    REQUIRE(batch->links.size() == 1);
+    consumed.insert(batch->links[0].span_id);
+    // Its children follow it.
+    CHECK(spans.children(*batch, "process-message").size() == 1);
+  }
+  for (const sdk::SpanData* producer : sent) {
+    CAPTURE(text_attribute(producer->attributes, "messaging.message_id"));
+    CHECK(consumed.count(producer->span_id) == 1);
+  }
 }
 
 TEST_CASE("message_queue messages survive encoding as one line of JSON",

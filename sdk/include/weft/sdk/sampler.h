@@ -1,8 +1,10 @@
 // Samplers: decide at span start whether a span is recorded and exported.
 //
 // Built-ins: always_on, always_off, trace_id_ratio (deterministic on the trace
-// id, so every service makes the same decision for a trace) and parent_based.
-// Samplers see the links offered at start. Implementations are thread-safe.
+// id, so every service makes the same decision for a trace), parent_based and
+// links_based (samples a span that links to a sampled span, so a consumer's
+// trace is kept whenever its producer's was). Samplers see the links offered
+// at start. Implementations are thread-safe.
 #pragma once
 
 #include <memory>
@@ -69,5 +71,18 @@ std::shared_ptr<Sampler> make_parent_based_sampler(
     std::shared_ptr<Sampler> root);
 std::shared_ptr<Sampler> make_parent_based_sampler(
     ParentBasedSamplers samplers);
+
+// Samples (RecordAndSample) a span when any link offered at start points to a
+// sampled context (links with an invalid context are skipped); otherwise
+// `delegate` decides (null: always_off). Links added after start come too
+// late to count. Costs one loop over an empty list when there are no links.
+//
+// Composed as parent_based(links_based(trace_id_ratio(r))), the one
+// OTEL_TRACES_SAMPLER=parentbased_linksbased_traceidratio builds: a child
+// follows its parent; a root with a sampled link is sampled, so a consumer's
+// trace is kept whenever its producer's trace was; a root without one is
+// sampled at ratio r. Described as "LinksBased{<delegate's description>}".
+std::shared_ptr<Sampler> make_links_based_sampler(
+    std::shared_ptr<Sampler> delegate);
 
 }  // namespace weft::sdk
