@@ -101,6 +101,12 @@ class SyncEcho final : public weft::test::Echo::Service {
     log_.record(look_from_handler(context));
     if (request->wait_for_release()) {
       log_.wait_for_release();
+      // The work outlasts the deadline as the server sees it too: the
+      // server's deadline counts from the call's arrival, a little after
+      // the client's.
+      if (context->deadline() != std::chrono::system_clock::time_point::max()) {
+        std::this_thread::sleep_until(context->deadline());
+      }
       if (context->IsCancelled()) {
         return grpc::Status(grpc::StatusCode::CANCELLED, "gave up");
       }
