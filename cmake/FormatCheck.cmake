@@ -23,6 +23,7 @@ else()
   file(GLOB_RECURSE files RELATIVE "${SOURCE_DIR}"
        "${SOURCE_DIR}/api/*.h" "${SOURCE_DIR}/sdk/*.h" "${SOURCE_DIR}/sdk/*.cc"
        "${SOURCE_DIR}/exporters/*.h" "${SOURCE_DIR}/exporters/*.cc"
+       "${SOURCE_DIR}/instrumentation/*.h" "${SOURCE_DIR}/instrumentation/*.cc"
        "${SOURCE_DIR}/proto/*.h" "${SOURCE_DIR}/proto/*.cc"
        "${SOURCE_DIR}/tools/*.h" "${SOURCE_DIR}/tools/*.cc"
        "${SOURCE_DIR}/samples/*.h" "${SOURCE_DIR}/samples/*.cc"

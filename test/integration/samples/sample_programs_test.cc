@@ -33,13 +33,22 @@ std::string temporary_directory() {
 
 using weft::testing::read_text;
 
+// Every sample this tree builds.
+std::vector<std::string> sample_names() {
+  std::vector<std::string> names = {"batch_processing", "fan_out_fan_in",
+                                    "message_queue",    "retry",
+                                    "rich_links",       "order_processing"};
+#ifdef WEFT_SAMPLES_HAVE_GRPC_SERVICE
+  names.push_back("grpc_service");
+#endif
+  return names;
+}
+
 }  // namespace
 
 TEST_CASE("every sample explains itself and rejects unknown flags",
           "[samples][programs]") {
-  const std::string sample =
-      GENERATE("batch_processing", "fan_out_fan_in", "message_queue", "retry",
-               "rich_links", "order_processing");
+  const std::string sample = GENERATE(from_range(sample_names()));
   CAPTURE(sample);
   const Run help = run({program(sample), "--help"});
   CHECK(help.exit_code == 0);
@@ -138,6 +147,52 @@ TEST_CASE(
   }
   std::remove(spans_file.c_str());
   std::remove(mermaid_file.c_str());
+  std::remove(directory.c_str());
+}
+#endif
+
+#if defined(WEFT_PROGRAM) && defined(WEFT_SAMPLES_HAVE_GRPC_SERVICE)
+TEST_CASE(
+    "grpc_service's two processes export over OTLP/gRPC to weft collect, and "
+    "weft view shows client span, server span, workers and the links",
+    "[samples][programs][end_to_end][no_tsan]") {
+  const std::string directory = temporary_directory();
+  const std::string spans_file = directory + "/spans.jsonl";
+  ChildProcess collector({WEFT_PROGRAM, "collect", "--listen", "127.0.0.1:0",
+                          "--out", spans_file});
+  REQUIRE(collector.started());
+  const std::string address =
+      weft::testing::listening_address(collector, kDeadline);
+
+  const Run result = run({program("grpc_service"), "--otlp", address});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.err,
+             Catch::Contains("grpc_service: 12 spans exported to " + address));
+  CHECK_THAT(result.err, Catch::Contains("grpc_service (server): 16 spans "
+                                         "exported to " +
+                                         address));
+  collector.signal(SIGINT);
+  REQUIRE(collector.wait_exit(kDeadline) == 0);
+  CHECK_THAT(collector.out_text(), Catch::Contains("28 spans accepted"));
+
+  const Run view = run({WEFT_PROGRAM, "view", spans_file});
+  REQUIRE(view.exit_code == 0);
+  const std::string& text = view.out;
+  CHECK_THAT(text, Catch::Contains("6 traces, 28 spans, 10 links"));
+  CHECK_THAT(text, Catch::Contains("order-client, order-service"));
+  for (const char* expected : {
+           "└─ weft.samples.orders.OrderService/PlaceOrder (client)",
+           "└─ weft.samples.orders.OrderService/PlaceOrder (server)",
+           "└─ store-order",
+           "└─ weft.samples.orders.OrderService/ProcessBatch (server)",
+           "⤷ batch_member → submit-order in trace",
+           "├─ process-order",
+           "⤷ processes → submit-order in trace",
+       }) {
+    CAPTURE(expected);
+    CHECK_THAT(text, Catch::Contains(expected));
+  }
+  std::remove(spans_file.c_str());
   std::remove(directory.c_str());
 }
 #endif
