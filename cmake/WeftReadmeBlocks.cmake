@@ -21,7 +21,9 @@
 # <programs var> receives "index:run|no-run" entries, <fragments var> the
 # indexes of the fragments; a block that needs the OTLP/gRPC exporter is left
 # out when `weft::exporter_otlp_grpc` does not exist (one that includes
-# sdk_from_environment.h, when `weft::sdk_from_environment` does not).
+# sdk_from_environment.h, when `weft::sdk_from_environment` does not; one
+# that includes weft/instrumentation/<name>.h, when
+# `weft::instrumentation_<name>` does not).
 include_guard(GLOBAL)
 
 function(weft_write_if_changed path content)
@@ -103,6 +105,13 @@ function(weft_readme_blocks readme out_dir programs_var fragments_var)
       message(STATUS "README.md:${line}: needs weft::sdk_from_environment: not compiled")
       continue()
     endif()
+    if(block MATCHES "weft/instrumentation/(grpc|httplib)\\.h")
+      set(framework "${CMAKE_MATCH_1}")  # expanded only after the match
+      if(NOT TARGET weft::instrumentation_${framework})
+        message(STATUS "README.md:${line}: needs weft::instrumentation_${framework}: not compiled")
+        continue()
+      endif()
+    endif()
     set(location "#line ${line} \"${readme}\"\n")
     set(file "${out_dir}/readme_block_${index}.cc")
     if(kind STREQUAL "" OR kind STREQUAL "no-run")
@@ -125,7 +134,11 @@ function(weft_readme_blocks readme out_dir programs_var fragments_var)
       weft_write_if_changed("${file}" "${prelude}${includes}\n\nnamespace readme_block_${index} {\nint run() {\n${location}${body}  return 0;\n}\n}  // namespace readme_block_${index}\n")
       list(APPEND fragments ${index})
     elseif(kind STREQUAL "file-scope")
-      weft_write_if_changed("${file}" "${prelude}\nnamespace readme_block_${index} {\n${location}${block}\n#line 1 \"readme_block_${index}.cc\"\nint run() { return 0; }  // links the block's code\n}  // namespace readme_block_${index}\n")
+      # #include lines move out of the block's namespace, as above.
+      string(REGEX MATCHALL "#include [^\n]*" includes "${block}")
+      string(REGEX REPLACE "#include [^\n]*" "" block "${block}")
+      list(JOIN includes "\n" includes)
+      weft_write_if_changed("${file}" "${prelude}${includes}\n\nnamespace readme_block_${index} {\n${location}${block}\n#line 1 \"readme_block_${index}.cc\"\nint run() { return 0; }  // links the block's code\n}  // namespace readme_block_${index}\n")
       list(APPEND fragments ${index})
     else()
       message(FATAL_ERROR "README.md:${line}: unknown readme-test marker '${kind}'")

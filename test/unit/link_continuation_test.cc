@@ -17,6 +17,7 @@
 
 #include "fake_sampler.h"
 #include "fake_span_processor.h"
+#include "numbered_links.h"
 #include "test_provider.h"
 #include "weft/sdk/span_limits.h"
 
@@ -32,7 +33,11 @@ using weft::sdk::TracerProviderOptions;
 using weft::testing::attribute_as;
 using weft::testing::FakeClock;
 using weft::testing::FakeSpanProcessor;
+using weft::testing::linked_span_numbers;
 using weft::testing::make_context;
+using weft::testing::number_range;
+using weft::testing::numbered_links;
+using weft::testing::span_number;
 using weft::testing::TestProvider;
 using weft::testing::text_attribute;
 
@@ -41,38 +46,6 @@ TracerProviderOptions continuing(SpanLimits limits = {}) {
   TracerProviderOptions options;
   options.limits = limits;
   return options;
-}
-
-// `count` links to span ids first_span_id, first_span_id+1, ... of trace 7,
-// each with attribute "index" = its span id.
-std::vector<Link> numbered_links(std::size_t count,
-                                 std::uint64_t first_span_id = 1) {
-  std::vector<Link> links;
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto id = static_cast<std::int64_t>(first_span_id + i);
-    links.push_back(weft::make_link(make_context(7, first_span_id + i),
-                                    weft::relationship::kBatchMember,
-                                    {{"index", id}}));
-  }
-  return links;
-}
-
-std::uint64_t number_of(const weft::SpanId& id) {
-  std::uint64_t value = 0;
-  for (std::uint8_t byte : id.bytes()) value = value << 8 | byte;
-  return value;
-}
-
-std::vector<std::uint64_t> linked_ids(const SpanData& span) {
-  std::vector<std::uint64_t> ids;
-  for (const auto& link : span.links) ids.push_back(number_of(link.span_id));
-  return ids;
-}
-
-std::vector<std::uint64_t> range(std::uint64_t first, std::uint64_t last) {
-  std::vector<std::uint64_t> values;
-  for (std::uint64_t v = first; v <= last; ++v) values.push_back(v);
-  return values;
 }
 
 bool is_continuation(const SpanData& span) {
@@ -100,10 +73,10 @@ struct Split {
   const SpanData& span() const { return *span_; }
   // Every link of the span and its continuations, in index order.
   std::vector<std::uint64_t> all_linked_ids() const {
-    std::vector<std::uint64_t> ids = linked_ids(*span_);
+    std::vector<std::uint64_t> ids = linked_span_numbers(*span_);
     for (const auto& [first, continuation] : continuations) {
       REQUIRE(first == static_cast<std::int64_t>(ids.size()));
-      const auto more = linked_ids(*continuation);
+      const auto more = linked_span_numbers(*continuation);
       ids.insert(ids.end(), more.begin(), more.end());
     }
     return ids;
@@ -136,14 +109,15 @@ TEST_CASE(
   CHECK(ended[2]->name == "process batch (links 97-100)");
   CHECK(ended[3]->name == "process batch");
   const SpanData& span = *ended[3];
-  CHECK(linked_ids(span) == range(1, 32));
+  CHECK(linked_span_numbers(span) == number_range(1, 32));
   CHECK(span.dropped_links_count == 0);
   const std::uint64_t firsts[] = {32, 64, 96};
   for (std::size_t i = 0; i < 3; ++i) {
     CAPTURE(i);
     const SpanData& continuation = *ended[i];
-    CHECK(linked_ids(continuation) ==
-          range(firsts[i] + 1, std::min<std::uint64_t>(firsts[i] + 32, 100)));
+    CHECK(linked_span_numbers(continuation) ==
+          number_range(firsts[i] + 1,
+                       std::min<std::uint64_t>(firsts[i] + 32, 100)));
     CHECK(text_attribute(continuation.attributes,
                          "weft.link.continuation_of") == span.span_id.to_hex());
     CHECK(attribute_as<std::int64_t>(continuation.attributes,
@@ -152,7 +126,7 @@ TEST_CASE(
     CHECK(continuation.dropped_links_count == 0);
     for (const auto& link : continuation.links) {
       CHECK(attribute_as<std::int64_t>(link.attributes, "index") ==
-            static_cast<std::int64_t>(number_of(link.span_id)));
+            static_cast<std::int64_t>(span_number(link.span_id)));
       CHECK(text_attribute(link.attributes, "link.relationship") ==
             "batch_member");
     }
@@ -226,7 +200,7 @@ TEST_CASE(
 
   const Split spans(test.take_all());
   CHECK(spans.all.size() == 1 + 31);  // 30 continuation spans of 32, one of 8
-  CHECK(spans.all_linked_ids() == range(1, 1000));
+  CHECK(spans.all_linked_ids() == number_range(1, 1000));
   CHECK(spans.span().dropped_links_count == 0);
   for (const auto& [first, continuation] : spans.continuations) {
     CAPTURE(first);
@@ -348,7 +322,7 @@ TEST_CASE(
 
   const Split spans(test.take_all());
   CHECK(spans.continuations.size() == 2);
-  CHECK(spans.all_linked_ids() == range(1, 96));
+  CHECK(spans.all_linked_ids() == number_range(1, 96));
   CHECK(spans.span().dropped_links_count == 104);
   CHECK(test.provider->stats().links_dropped == 104);
   CHECK(test.logger->size() == 1);
@@ -458,7 +432,7 @@ TEST_CASE(
   std::vector<std::uint64_t> ids = spans.all_linked_ids();
   CHECK(ids.size() == kThreads * kLinksPerThread);
   std::sort(ids.begin(), ids.end());
-  CHECK(ids == range(1, kThreads * kLinksPerThread));
+  CHECK(ids == number_range(1, kThreads * kLinksPerThread));
   CHECK(spans.span().dropped_links_count == 0);
   for (const auto& [first, continuation] : spans.continuations) {
     CAPTURE(first);

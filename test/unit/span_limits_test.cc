@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "numbered_links.h"
 #include "test_provider.h"
 
 namespace {
@@ -22,38 +23,11 @@ using weft::sdk::SpanData;
 using weft::sdk::SpanLimits;
 using weft::sdk::TracerProviderOptions;
 using weft::testing::FakeEnvironment;
+using weft::testing::linked_span_numbers;
 using weft::testing::make_context;
+using weft::testing::number_range;
+using weft::testing::numbered_links;
 using weft::testing::TestProvider;
-
-// `count` links to span ids first_span_id, first_span_id+1, ..., each with
-// attribute "index" = its position.
-std::vector<Link> numbered_links(std::size_t count,
-                                 std::uint64_t first_span_id = 1) {
-  std::vector<Link> links;
-  for (std::size_t i = 0; i < count; ++i) {
-    links.push_back(weft::make_link(
-        make_context(7, first_span_id + i), weft::relationship::kBatchMember,
-        {{"index", static_cast<std::int64_t>(first_span_id + i)}}));
-  }
-  return links;
-}
-
-// The span ids of the links `span` kept, as numbers.
-std::vector<std::uint64_t> kept_span_ids(const SpanData& span) {
-  std::vector<std::uint64_t> ids;
-  for (const auto& link : span.links) {
-    std::uint64_t value = 0;
-    for (std::uint8_t byte : link.span_id.bytes()) value = value << 8 | byte;
-    ids.push_back(value);
-  }
-  return ids;
-}
-
-std::vector<std::uint64_t> range(std::uint64_t first, std::uint64_t last) {
-  std::vector<std::uint64_t> values;
-  for (std::uint64_t v = first; v <= last; ++v) values.push_back(v);
-  return values;
-}
 
 TracerProviderOptions with_limits(const SpanLimits& limits) {
   TracerProviderOptions options;
@@ -86,7 +60,7 @@ TEST_CASE(
   const auto span = test.take_one();
   REQUIRE(span->links.size() == 32);
   CHECK(span->dropped_links_count == 32);
-  CHECK(kept_span_ids(*span) == range(1, 32));
+  CHECK(linked_span_numbers(*span) == number_range(1, 32));
   for (std::size_t i = 0; i < span->links.size(); ++i) {
     CAPTURE(i);
     const auto& link = span->links[i];
@@ -128,7 +102,7 @@ TEST_CASE("with LinkRetention::kLatest a span keeps the last 32 links in order",
   const auto span = test.take_one();
   REQUIRE(span->links.size() == 32);
   CHECK(span->dropped_links_count == 32);
-  CHECK(kept_span_ids(*span) == range(33, 64));
+  CHECK(linked_span_numbers(*span) == number_range(33, 64));
   for (std::size_t i = 0; i < span->links.size(); ++i) {
     CAPTURE(i);
     CHECK(weft::testing::attribute_as<std::int64_t>(span->links[i].attributes,
@@ -152,7 +126,7 @@ TEST_CASE("links added after start count against the same link limit",
   const auto data = test.take_one();
   CHECK(data->links.size() == 32);
   CHECK(data->dropped_links_count == 8);
-  CHECK(kept_span_ids(*data) == range(1, 32));
+  CHECK(linked_span_numbers(*data) == number_range(1, 32));
 }
 
 TEST_CASE("OTEL_SPAN_LINK_COUNT_LIMIT sets how many links a span keeps",
@@ -178,7 +152,7 @@ TEST_CASE("OTEL_SPAN_LINK_COUNT_LIMIT sets how many links a span keeps",
   const auto span = test.take_one();
   CHECK(span->links.size() == row.kept);
   CHECK(span->dropped_links_count == row.dropped);
-  CHECK(kept_span_ids(*span) == range(1, row.kept));
+  CHECK(linked_span_numbers(*span) == number_range(1, row.kept));
 }
 
 TEST_CASE(
@@ -287,7 +261,7 @@ TEST_CASE("ignored invalid links do not use up the link limit", "[limits]") {
   span.end();
 
   const auto data = test.take_one();
-  CHECK(kept_span_ids(*data) == range(1, 2));
+  CHECK(linked_span_numbers(*data) == number_range(1, 2));
   CHECK(data->dropped_links_count == 0);
 }
 
@@ -440,7 +414,7 @@ TEST_CASE("a span with thousands of links offered keeps 32 and counts the rest",
   span.end();
 
   const auto data = test.take_one();
-  CHECK(kept_span_ids(*data) == range(1, 32));
+  CHECK(linked_span_numbers(*data) == number_range(1, 32));
   CHECK(data->dropped_links_count == 5968);
   CHECK(test.provider->stats().links_dropped == 5968);
 }
@@ -483,7 +457,7 @@ TEST_CASE("kLatest keeps the newest links intact through many evictions",
   const auto data = test.take_one();
   REQUIRE(data->links.size() == 32);
   CHECK(data->dropped_links_count == 968);
-  CHECK(kept_span_ids(*data) == range(969, 1000));
+  CHECK(linked_span_numbers(*data) == number_range(969, 1000));
   for (std::size_t i = 0; i < data->links.size(); ++i) {
     CAPTURE(i);
     const std::string number = std::to_string(i + 969);
