@@ -58,10 +58,15 @@
 // The client used to parse its channel target per call (~0.55k, now once
 // per channel). The batch processor does not wake its thread per span:
 // under strace -f, futex calls per sendmsg are 4.45 plain, 4.37 traced.
-// Sampled out costs nearly the instructions of traced but measured +3 us
-// against +9-11 us: the difference is not in the calling threads' code
-// but in handing the spans to the batch thread on 2 shared vCPUs (cache
-// misses, the worker's CPU time; see the simple-processor run above).
+// Sampled out costs nearly the instructions of traced (-2.7k) but measured
+// +3 us against +9-11 us. The gap is not in instructions (the batch
+// worker runs ~100 per span), nor syscalls (strace -f), context switches
+// or page faults (perf stat, per call about equal): not found. The
+// simple-processor run points at the hand-off to the batch thread; cache
+// misses on spans built on one CPU and freed on the other are the likely,
+// unmeasured, cause (the VM has no hardware counters).
+// Re-run 02:28 UTC, load average 2.5, min of 3 x 0.5 s: plain 42.7,
+// no_sdk 45.3, sampled_out 46.0, traced 55.8 us.
 #include <benchmark/benchmark.h>
 #include <grpcpp/grpcpp.h>
 
