@@ -31,14 +31,13 @@ std::shared_ptr<Tracer> tracer_or_global(std::shared_ptr<Tracer> tracer) {
 
 class ClientInterceptor final : public ::grpc::experimental::Interceptor {
  public:
+  // `endpoint` is the channel target's, parsed once by the factory; empty
+  // when the target is not known (the peer is read when the call ends).
   ClientInterceptor(ClientRpcInfo* info, Tracer& tracer,
-                    const std::string& target)
-      : info_(info),
-        parent_(Context::current()),
-        target_known_(!target.empty()) {
+                    const semantics::Endpoint& endpoint, bool target_known)
+      : info_(info), parent_(Context::current()), target_known_(target_known) {
     const semantics::MethodName name = semantics::split_method(
         info->method() != nullptr ? info->method() : "");
-    const semantics::Endpoint endpoint = semantics::parse_endpoint(target);
     KeyValue attributes[5] = {{"rpc.system", "grpc"},
                               {"rpc.service", name.service},
                               {"rpc.method", name.method},
@@ -112,12 +111,15 @@ class ClientInterceptorFactory final
  public:
   explicit ClientInterceptorFactory(GrpcClientOptions options)
       : tracer_(tracer_or_global(std::move(options.tracer))),
-        target_(std::move(options.target)) {}
+        target_(std::move(options.target)),
+        endpoint_(semantics::parse_endpoint(target_)) {}
+  ClientInterceptorFactory(const ClientInterceptorFactory&) = delete;
+  ClientInterceptorFactory& operator=(const ClientInterceptorFactory&) = delete;
 
   ::grpc::experimental::Interceptor* CreateClientInterceptor(
       ClientRpcInfo* info) override {
     try {
-      return new ClientInterceptor(info, *tracer_, target_);
+      return new ClientInterceptor(info, *tracer_, endpoint_, !target_.empty());
     } catch (...) {
       return nullptr;  // out of memory: this call goes untraced
     }
@@ -126,6 +128,10 @@ class ClientInterceptorFactory final
  private:
   const std::shared_ptr<Tracer> tracer_;
   const std::string target_;
+  // target_'s server.address (a view of target_) and server.port, parsed
+  // here once rather than for every call. The factory is never moved: gRPC
+  // holds it by unique_ptr.
+  const semantics::Endpoint endpoint_;
 };
 
 }  // namespace
