@@ -19,7 +19,9 @@ TEST_CASE(
     weft::test::EchoReply reply;
     REQUIRE(stub->Say(&context, echo_request("who"), &reply).ok());
   }
-  const auto server = find_kind(fixture.take_spans(2), SpanKind::kServer);
+  const sdk::SpanBatch spans = fixture.take_spans(2);  // server points in
+  const sdk::SpanData* server = find_kind(spans, SpanKind::kServer);
+  REQUIRE(server != nullptr);
   const auto views = fixture.log.take();
   REQUIRE(views.size() == 1);
   CHECK(views[0].current.span_id() == server->span_id);

@@ -276,6 +276,8 @@ inline const sdk::SpanData* find_kind(const sdk::SpanBatch& spans,
   }
   return nullptr;
 }
+// The result points into `spans`: a temporary batch would leave it dangling.
+const sdk::SpanData* find_kind(sdk::SpanBatch&& spans, SpanKind kind) = delete;
 
 inline std::int64_t int_attribute(const sdk::SpanData& span,
                                   std::string_view key) {
