@@ -38,20 +38,12 @@ class ClientInterceptor final : public ::grpc::experimental::Interceptor {
       : info_(info), parent_(Context::current()), target_known_(target_known) {
     const semantics::MethodName name = semantics::split_method(
         info->method() != nullptr ? info->method() : "");
-    KeyValue attributes[5] = {{"rpc.system", "grpc"},
-                              {"rpc.service", name.service},
-                              {"rpc.method", name.method},
-                              {"", false},
-                              {"", false}};
-    std::size_t count = 3;
-    if (!endpoint.address.empty()) {
-      attributes[count++] = {"server.address", endpoint.address};
-    }
-    if (endpoint.port) attributes[count++] = {"server.port", *endpoint.port};
+    const semantics::CallAttributes attributes(name, endpoint, "server.address",
+                                               "server.port");
     span_ = tracer.start_span(
         name.span_name,
         StartSpanOptions{}.with_parent(parent_).with_kind(SpanKind::kClient),
-        Attributes(attributes, count));
+        attributes.view());
   }
 
   void Intercept(InterceptorBatchMethods* methods) override {

@@ -4,13 +4,16 @@
 // server.port of a channel target or a peer, the status code names, and
 // which codes are errors on each side.
 //
-// Pure functions of their arguments (thread-safe); internal to
+// Pure functions of their arguments and a plain value (thread-safe);
+// internal to
 // weft_instrumentation_grpc and its tests.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string_view>
+
+#include "weft/attribute.h"
 
 namespace weft::instrumentation::grpc_semantics {
 
@@ -44,5 +47,31 @@ std::string_view status_code_name(int code) noexcept;
 // the client asked for something wrong); a client's for every code but OK.
 bool is_server_error(int code) noexcept;
 bool is_client_error(int code) noexcept;
+
+// The attributes a call's span starts with: rpc.system, rpc.service,
+// rpc.method and, where known, the endpoint under `address_key` and
+// `port_key` (server.* for a client, network.peer.* for a server). It
+// refers to the texts of `name` and `endpoint`, which must outlive it.
+class CallAttributes {
+ public:
+  CallAttributes(const MethodName& name, const Endpoint& endpoint,
+                 std::string_view address_key,
+                 std::string_view port_key) noexcept
+      : values_{{"rpc.system", "grpc"},
+                {"rpc.service", name.service},
+                {"rpc.method", name.method},
+                {"", false},
+                {"", false}} {
+    if (!endpoint.address.empty()) {
+      values_[count_++] = {address_key, endpoint.address};
+    }
+    if (endpoint.port) values_[count_++] = {port_key, *endpoint.port};
+  }
+  Attributes view() const noexcept { return Attributes(values_, count_); }
+
+ private:
+  KeyValue values_[5];
+  std::size_t count_ = 3;
+};
 
 }  // namespace weft::instrumentation::grpc_semantics

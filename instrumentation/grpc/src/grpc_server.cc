@@ -171,22 +171,12 @@ class ServerInterceptor final : public ::grpc::experimental::Interceptor {
       // Out of memory: the span goes without the peer.
     }
     const semantics::Endpoint endpoint = semantics::parse_endpoint(peer);
-    KeyValue attributes[5] = {{"rpc.system", "grpc"},
-                              {"rpc.service", name.service},
-                              {"rpc.method", name.method},
-                              {"", false},
-                              {"", false}};
-    std::size_t count = 3;
-    if (!endpoint.address.empty()) {
-      attributes[count++] = {"network.peer.address", endpoint.address};
-    }
-    if (endpoint.port) {
-      attributes[count++] = {"network.peer.port", *endpoint.port};
-    }
+    const semantics::CallAttributes attributes(
+        name, endpoint, "network.peer.address", "network.peer.port");
     span_ = tracer_.start_span(
         name.span_name,
         StartSpanOptions{}.with_parent(parent).with_kind(SpanKind::kServer),
-        Attributes(attributes, count));
+        attributes.view());
     context_ = parent.with_span(span_);
     registry().add(call_, this, context_);
   }
