@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "discarding_exporter.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/simple_span_processor.h"
 #include "weft/sdk/tracer_provider.h"
@@ -73,15 +74,7 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept {
 
 namespace {
 
-class DiscardingExporter final : public weft::sdk::SpanExporter {
- public:
-  // Leaves the spans to the processor, as the OTLP exporter does.
-  weft::sdk::ExportResult export_spans(
-      weft::sdk::SpanBatch&) noexcept override {
-    return weft::sdk::ExportResult::kSuccess;
-  }
-  bool shutdown(std::chrono::milliseconds) noexcept override { return true; }
-};
+using weft::bench::DiscardingExporter;
 
 enum class Processor { kBatch, kSimple };
 

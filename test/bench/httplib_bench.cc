@@ -43,6 +43,7 @@
 #include <thread>
 #include <vector>
 
+#include "discarding_exporter.h"
 #include "weft/baggage.h"
 #include "weft/instrumentation/httplib.h"
 #include "weft/propagation.h"
@@ -55,14 +56,7 @@ namespace {
 
 namespace traced = weft::instrumentation::httplib;
 
-class DiscardingExporter final : public weft::sdk::SpanExporter {
- public:
-  weft::sdk::ExportResult export_spans(
-      weft::sdk::SpanBatch&) noexcept override {
-    return weft::sdk::ExportResult::kSuccess;
-  }
-  bool shutdown(std::chrono::milliseconds) noexcept override { return true; }
-};
+using weft::bench::DiscardingExporter;
 
 void answer(const httplib::Request&, httplib::Response& response) {
   response.set_content("{\"order\":7}", "application/json");

@@ -76,6 +76,7 @@
 #include <string>
 #include <vector>
 
+#include "discarding_exporter.h"
 #include "weft/instrumentation/grpc.h"
 #include "weft/sdk/batch_span_processor.h"
 #include "weft/sdk/tracer_provider.h"
@@ -84,14 +85,7 @@
 
 namespace {
 
-class DiscardingExporter final : public weft::sdk::SpanExporter {
- public:
-  weft::sdk::ExportResult export_spans(
-      weft::sdk::SpanBatch&) noexcept override {
-    return weft::sdk::ExportResult::kSuccess;
-  }
-  bool shutdown(std::chrono::milliseconds) noexcept override { return true; }
-};
+using weft::bench::DiscardingExporter;
 
 class EchoService final : public weft::test::Echo::Service {
  public:
